@@ -1,0 +1,49 @@
+// Builds the commander program: global flags, help with examples, and every working command group.
+import { Command, Option } from 'commander';
+import type { CliIo } from './io.js';
+import { registerValidate } from './validate.js';
+import { registerLock } from './lock.js';
+
+const EXAMPLES = `
+Examples:
+  $ pxdeploy validate -f ct.yaml              check a container spec, report every problem with file:line
+  $ pxdeploy validate -f ct.yaml --json       the same, as JSON
+  $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
+  $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
+
+Exit codes: 0 ok, 1 error, 2 bad input, 3 not found, 5 locked, 10 health check failed,
+            11 rolled back, 12 rollback failed, 20 nothing to do.
+Environment: PXDEPLOY_ROOT re-roots every path pxdeploy reads or writes (tests).
+`;
+
+export function buildProgram(io: CliIo, version: string): Command {
+  const program = new Command('pxdeploy');
+  program
+    .description('Deploy and run LXC containers, OCI apps and blue/green instances on a Proxmox VE node.')
+    .version(version, '-V, --version', 'print the version')
+    .addOption(new Option('--json', 'machine-readable output on stdout'))
+    .addOption(new Option('--dry-run', 'print the exact host commands, change nothing'))
+    .addOption(new Option('--verbose', 'more detail, stack traces on errors'))
+    .addOption(new Option('-y, --yes', 'assume yes for confirmations'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      // Commander's own error text is rendered by run.ts as one line plus a hint.
+      writeErr: (s) => {
+        if (!s.startsWith('error:')) io.err(s);
+      },
+    })
+    .addHelpText('after', EXAMPLES)
+    .hook('preAction', (_this, action) => {
+      const o = action.optsWithGlobals<{ json?: boolean; dryRun?: boolean; verbose?: boolean; yes?: boolean }>();
+      io.setFlags({ json: !!o.json, dryRun: !!o.dryRun, verbose: !!o.verbose, yes: !!o.yes });
+    });
+
+  registerValidate(program, io);
+  registerLock(program, io);
+
+  // Subcommands inherit error handling and output routing.
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}

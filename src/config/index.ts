@@ -1,0 +1,20 @@
+// Public face of config/: validate spec files and expose their types. Import it lazily (`await import(...)`): it loads zod and yaml.
+export { validateSpecFile, loadContainerSpec } from './load.js';
+export { parseContainerSpecText } from './container-spec.js';
+export type { SpecResult } from './container-spec.js';
+export { secretValues, isSecretKey, SECRET_FIELDS } from './secrets.js';
+export { parseTemplateRef } from './schema/names.js';
+export type { TemplateRef } from './schema/names.js';
+export { SPEC_VERSION } from './schema/spec.js';
+export type { ContainerSpec } from './schema/spec.js';
+export type { ContainerConfig } from './schema/container.js';
+export type { Resources } from './schema/resources.js';
+export type { NetworkConfig } from './schema/network.js';
+export type { Features } from './schema/features.js';
+export type { MountPoint } from './schema/mount-points.js';
+export type { Device } from './schema/devices.js';
+export type { ProvisioningConfig } from './schema/provisioning.js';
+export type { ProvisioningScript } from './schema/scripts.js';
+export type { TailscaleConfig } from './schema/tailscale.js';
+export type { UserConfig } from './schema/users.js';
+export type { SpecKind } from './kind.js';

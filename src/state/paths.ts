@@ -1,0 +1,52 @@
+// Every host path pxdeploy touches, derived from one root (`/` in production, PXDEPLOY_ROOT in tests).
+import path from 'node:path';
+
+export interface Paths {
+  root: string;
+  configDir: string;
+  configFile: string;
+  instanceConfigDir: string;
+  stateDir: string;
+  healthDir: string;
+  registryFile: string;
+  lockDir: string;
+  logDir: string;
+  backupDir: string;
+  instanceConfig(id: string): string;
+  stateFile(id: string): string;
+  healthFile(id: string): string;
+  lockPath(id: string): string;
+  logFile(id: string): string;
+  backupsOf(id: string): string;
+}
+
+/** Resource ids become file names: refuse anything that could escape its directory. */
+export function assertSafeId(id: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id) || id.includes('..')) {
+    throw new Error(`unsafe resource id for a file name: ${JSON.stringify(id)}`);
+  }
+  return id;
+}
+
+export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Paths {
+  const r = (...p: string[]) => path.join(root, ...p);
+  const p: Paths = {
+    root,
+    configDir: r('etc/pxdeploy'),
+    configFile: r('etc/pxdeploy/config.yaml'),
+    instanceConfigDir: r('etc/pxdeploy/instances'),
+    stateDir: r('var/lib/pxdeploy/state'),
+    healthDir: r('var/lib/pxdeploy/health'),
+    registryFile: r('var/lib/pxdeploy/instances.json'),
+    lockDir: r('var/lock/pxdeploy'),
+    logDir: r('var/log/pxdeploy'),
+    backupDir: r('var/backups/pxdeploy'),
+    instanceConfig: (id) => path.join(p.instanceConfigDir, `${assertSafeId(id)}.yaml`),
+    stateFile: (id) => path.join(p.stateDir, `${assertSafeId(id)}.state`),
+    healthFile: (id) => path.join(p.healthDir, `${assertSafeId(id)}.json`),
+    lockPath: (id) => path.join(p.lockDir, `${assertSafeId(id)}.lock`),
+    logFile: (id) => path.join(p.logDir, `${assertSafeId(id)}.log`),
+    backupsOf: (id) => path.join(p.backupDir, assertSafeId(id)),
+  };
+  return p;
+}

@@ -1,0 +1,58 @@
+// Runs the built pxdeploy binary as a user would, with pvesim first on PATH and a throwaway PXDEPLOY_ROOT.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export const pvesimBin = path.join(repoRoot, 'test/pvesim/bin');
+const binary = path.join(repoRoot, 'bin/pxdeploy.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  root?: string;
+  env?: Record<string, string>;
+  input?: string;
+  /** Directory put before pvesim on PATH (e.g. a host-command tripwire). */
+  pathPrefix?: string;
+}
+
+export function makeRoot(prefix = 'pxdeploy-e2e-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function pxdeploy(args: string[], opts: RunOptions = {}): RunResult {
+  const PATH = [opts.pathPrefix, pvesimBin, process.env.PATH].filter(Boolean).join(':');
+  const r = spawnSync(process.execPath, [binary, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env: { ...process.env, PATH, PXDEPLOY_ROOT: opts.root ?? makeRoot(), ...opts.env },
+    timeout: 600_000,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const HOST_TOOLS = ['pct', 'pveam', 'pvesm', 'pvesh', 'skopeo', 'vzdump'];
+
+/**
+ * A tripwire for "runs no host command": shims that record each call and then exec the real
+ * pvesim/host tool, so behaviour is unchanged and any call shows up in the returned log.
+ */
+export function hostCommandTripwire(): { dir: string; calls(): string[] } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pxdeploy-tripwire-'));
+  const log = path.join(dir, 'calls.log');
+  mkdirSync(dir, { recursive: true });
+  for (const tool of HOST_TOOLS) {
+    const shim = path.join(dir, tool);
+    const next = `PATH="${pvesimBin}:$(printf %s "$PATH" | sed "s#^${dir}:##")"`;
+    writeFileSync(shim, `#!/bin/sh\nprintf '%s\\n' "${tool} $*" >> '${log}'\n${next} exec ${tool} "$@"\n`);
+    chmodSync(shim, 0o755);
+  }
+  return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+}
