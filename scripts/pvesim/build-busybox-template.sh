@@ -1,0 +1,45 @@
+#!/bin/bash
+# Builds pvesim's small second catalog template (busybox-static system container, busybox init + httpd on :80): build-busybox-template.sh OUT.tar.xz
+#
+# Rootfs archive like PVE's templates (paths ./...), xz-compressed. No /etc/os-release, so a PVE-style
+# create detects `ostype: unmanaged`. busybox init halts on SIGPWR/SIGUSR1 and reboots on SIGTERM.
+set -euo pipefail
+
+OUT=${1:?usage: build-busybox-template.sh OUT.tar.xz}
+BUSYBOX=${PVESIM_BUSYBOX:-/bin/busybox}
+[[ -x $BUSYBOX ]] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || { echo "need a static busybox at $BUSYBOX (busybox-static)" >&2; exit 1; }
+
+mkdir -p "$(dirname "$OUT")"
+W=$(mktemp -d "$(dirname "$OUT")/busybox-build.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+R=$W/rootfs
+mkdir -p "$R"/{bin,sbin,etc/init.d,proc,sys,dev,tmp,run,var/log,var/www,root}
+chmod 1777 "$R/tmp"
+chmod 0700 "$R/root"
+install -m0755 "$BUSYBOX" "$R/bin/busybox"
+for a in $("$BUSYBOX" --list); do [[ $a == busybox ]] || ln -sf busybox "$R/bin/$a"; done
+ln -sf ../bin/busybox "$R/sbin/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$R/etc/passwd"
+printf 'root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n' > "$R/etc/group"
+printf 'root:*:19000:0:99999:7:::\n' > "$R/etc/shadow"
+chmod 0640 "$R/etc/shadow"
+echo busybox > "$R/etc/hostname"
+printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost\n' > "$R/etc/hosts"
+: > "$R/etc/resolv.conf"
+cat > "$R/etc/inittab" <<'EOF'
+::sysinit:/etc/init.d/rcS
+::respawn:/bin/httpd -f -p 80 -h /var/www -u www-data
+::shutdown:/bin/killall httpd
+::shutdown:/bin/sync
+EOF
+cat > "$R/etc/init.d/rcS" <<'EOF'
+#!/bin/sh
+# busybox template boot: hostname, loopback, /run and /tmp (eth0 is configured by LXC)
+hostname -F /etc/hostname
+ip link set lo up
+mountpoint -q /run || mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+EOF
+chmod 0755 "$R/etc/init.d/rcS"
+echo "busybox $("$BUSYBOX" | head -1 | awk '{print $2}')" > "$R/var/www/index.html"
+tar -C "$R" --numeric-owner --sort=name -cpf - . | xz -q -T0 -6 > "$W/out.tar.xz"
+mv -f "$W/out.tar.xz" "$OUT"

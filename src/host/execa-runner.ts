@@ -1,0 +1,100 @@
+// The real Runner: spawns host tools with execa from argv arrays (never a shell) and reports failures typed.
+import { HostCommandError } from '../errors.js';
+import { displayCommand, type CommandResult, type HostCommand, type RunOptions, type Runner } from './command.js';
+import { failureFromResult, failureTail, notStartedHint } from './failure.js';
+import { notifyObserver, type CommandObserver } from './observer.js';
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface ExecaRunnerOptions {
+  /** Used when a command sets no `timeoutMs`. Default 10 minutes. */
+  defaultTimeoutMs?: number;
+  /** Sees every finished command, redacted (for the operation log). */
+  onCommand?: CommandObserver;
+}
+
+export class ExecaRunner implements Runner {
+  private readonly defaultTimeoutMs: number;
+  private readonly onCommand: CommandObserver | undefined;
+
+  constructor(opts: ExecaRunnerOptions = {}) {
+    this.defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.onCommand = opts.onCommand;
+  }
+
+  async run(cmd: HostCommand, opts: RunOptions = {}): Promise<CommandResult> {
+    // Loaded here, not at module top, so `pxdeploy --help` and pure commands never pay for execa.
+    const { execa } = await import('execa');
+    const display = displayCommand(cmd);
+    const timeoutMs = cmd.timeoutMs ?? this.defaultTimeoutMs;
+    const r = await execa(cmd.file, [...cmd.args], {
+      reject: false,
+      shell: false,
+      timeout: timeoutMs,
+      // Parsers are tested byte for byte against recorded output, so keep the final newline.
+      stripFinalNewline: false,
+      // Without input, stdin is /dev/null: a tool that prompts (pct create --password) must fail, not hang.
+      ...(cmd.input !== undefined ? { input: cmd.input } : { stdin: 'ignore' as const }),
+      env: cmd.env ? { ...cmd.env } : undefined,
+      extendEnv: true,
+    });
+    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+    const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    const durationMs = Math.round(r.durationMs);
+
+    if (r.exitCode === undefined) {
+      const err = abnormalEnd(cmd, display, { timedOut: r.timedOut, signal: r.signal, code: r.code, stdout, stderr, timeoutMs });
+      notifyObserver(this.onCommand, { display, exitCode: undefined, durationMs, timedOut: r.timedOut, stderrTail: err.stderrTail });
+      throw err;
+    }
+
+    const result: CommandResult = { exitCode: r.exitCode, stdout, stderr, durationMs };
+    notifyObserver(this.onCommand, {
+      display,
+      exitCode: r.exitCode,
+      durationMs,
+      timedOut: false,
+      stderrTail: r.exitCode === 0 ? '' : failureTail(cmd, result),
+    });
+    if (r.exitCode !== 0 && !opts.allowFailure) throw failureFromResult(cmd, result);
+    return result;
+  }
+}
+
+/**
+ * A command that has no exit code: it never started, timed out, or died from a signal. These always
+ * throw, even with allowFailure, because there is no result a caller could inspect.
+ */
+function abnormalEnd(
+  cmd: HostCommand,
+  display: string,
+  r: { timedOut: boolean; signal: string | undefined; code: string | undefined; stdout: string; stderr: string; timeoutMs: number },
+): HostCommandError {
+  const stderrTail = failureTail(cmd, r);
+  if (r.timedOut) {
+    const secs = Math.round(r.timeoutMs / 100) / 10;
+    return new HostCommandError({
+      display,
+      exitCode: undefined,
+      stderrTail,
+      timedOut: true,
+      message: `command timed out after ${secs}s: ${display}${stderrTail ? `\n${stderrTail}` : ''}`,
+    });
+  }
+  if (r.signal) {
+    return new HostCommandError({
+      display,
+      exitCode: undefined,
+      stderrTail,
+      message: `command was killed by ${r.signal}: ${display}${stderrTail ? `\n${stderrTail}` : ''}`,
+    });
+  }
+  const code = r.code ?? 'unknown error';
+  return new HostCommandError({
+    display,
+    exitCode: undefined,
+    stderrTail,
+    message: `command could not be started (${code}): ${display}`,
+    hint: notStartedHint(cmd.file, r.code),
+  });
+}

@@ -1,0 +1,52 @@
+// Where an operation log lives on disk: `<id>.log` (symlink to the live file) and its rotated parts.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Paths } from '../state/paths.js';
+import { assertSafeId } from '../state/paths.js';
+
+/**
+ * winston-daily-rotate-file (file-stream-rotator) never renames the live file on rotation: it
+ * opens the next numbered file instead. So the data files are `<id>.part.log`,
+ * `<id>.part.1.log`, `<id>.part.2.log`, … (rotated ones gzipped to `….log.gz`), and `<id>.log`
+ * is a symlink to whichever is live. The literal moment pattern `[part]` yields the constant
+ * `part`, which disables date-based rotation.
+ */
+export function rotationNaming(resourceId: string): { filename: string; datePattern: string; extension: string } {
+  return { filename: assertSafeId(resourceId), datePattern: '[part]', extension: '.log' };
+}
+
+export function liveLogName(resourceId: string): string {
+  return `${resourceId}.log`;
+}
+
+/** Rotation number of a part (`<id>.part.log` is 0, `<id>.part.3.log[.gz]` is 3); undefined for other names. */
+export function partIndex(resourceId: string, name: string): number | undefined {
+  if (!name.startsWith(`${resourceId}.part.`)) return undefined;
+  const m = /^(?:(\d+)\.)?log(?:\.gz)?$/.exec(name.slice(resourceId.length + '.part.'.length));
+  return m ? Number(m[1] ?? 0) : undefined;
+}
+
+export interface LogFiles {
+  /** `<id>.log` when it exists (the symlink users tail). */
+  current: string | undefined;
+  /** Data files oldest first; the last plain (non-.gz) one is the live file. */
+  parts: string[];
+}
+
+export async function listLogFiles(paths: Paths, resourceId: string): Promise<LogFiles> {
+  const id = assertSafeId(resourceId);
+  let names: string[];
+  try {
+    names = await readdir(paths.logDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { current: undefined, parts: [] };
+    throw err;
+  }
+  const parts = names
+    .map((n) => ({ n, idx: partIndex(id, n) }))
+    .filter((x): x is { n: string; idx: number } => x.idx !== undefined)
+    .sort((a, b) => a.idx - b.idx)
+    .map((x) => path.join(paths.logDir, x.n));
+  const current = names.includes(liveLogName(id)) ? path.join(paths.logDir, liveLogName(id)) : undefined;
+  return { current, parts };
+}

@@ -1,0 +1,134 @@
+// Versioned JSON state files: atomic writes (temp + fsync + rename) and strict reads that never reset.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { CorruptStateError } from '../errors.js';
+
+/**
+ * A state file's schema together with the one `schemaVersion` this build reads and writes.
+ * The zod schema describes the whole document, `schemaVersion` included.
+ */
+export interface StateSchema<T extends { schemaVersion: number }> {
+  /** What the file holds, for messages (`instance state`, `instance registry`). */
+  readonly name: string;
+  readonly version: number;
+  readonly schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+}
+
+export function defineStateSchema<T extends { schemaVersion: number }>(
+  name: string,
+  version: number,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+): StateSchema<T> {
+  return { name, version, schema };
+}
+
+export interface WriteJsonOptions {
+  /** File mode; 0644 by default (state holds no secrets), 0600 for anything sensitive. */
+  mode?: number;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // The rename is only durable once the directory entry is on disk.
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Replace `file` with `value` as JSON so that any reader sees either the old or the new document,
+ * never a prefix, and a crash leaves one of the two. The temp file sits in the same directory so
+ * the rename cannot cross filesystems.
+ */
+export async function writeJsonAtomic(file: string, value: unknown, opts: WriteJsonOptions = {}): Promise<void> {
+  const mode = opts.mode ?? 0o644;
+  const dir = path.dirname(file);
+  // Serialise first: a value that cannot be serialised must not leave a temp file behind.
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', mode);
+    try {
+      await fh.chmod(mode); // the umask must not decide who can read state
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fsyncDir(dir);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Parse the text of a state file; every way it can be wrong becomes a CorruptStateError that
+ * names the file and the reason.
+ */
+export function parseStateText<T extends { schemaVersion: number }>(file: string, text: string, spec: StateSchema<T>): T {
+  if (text.trim() === '') throw new CorruptStateError(file, `empty file (expected ${spec.name})`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new CorruptStateError(file, `not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CorruptStateError(file, `expected a JSON object holding ${spec.name}`);
+  }
+  const version = (doc as { schemaVersion?: unknown }).schemaVersion;
+  if (version === undefined) throw new CorruptStateError(file, 'missing schemaVersion');
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new CorruptStateError(file, `schemaVersion must be a positive integer, got ${JSON.stringify(version)}`);
+  }
+  if (version > spec.version) {
+    throw new CorruptStateError(
+      file,
+      `schemaVersion ${version} is newer than this pxdeploy understands (${spec.version}); upgrade pxdeploy`,
+    );
+  }
+  if (version < spec.version) {
+    throw new CorruptStateError(file, `schemaVersion ${version} is not supported (expected ${spec.version})`);
+  }
+  const parsed = spec.schema.safeParse(doc);
+  if (!parsed.success) throw new CorruptStateError(file, `not a valid ${spec.name}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Read a state file: undefined when it does not exist, the validated document, or CorruptStateError. */
+export async function readJson<T extends { schemaVersion: number }>(file: string, spec: StateSchema<T>): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new CorruptStateError(file, 'is a directory, not a file');
+    throw err; // EACCES and friends are not corruption: report them as they are
+  }
+  return parseStateText(file, text, spec);
+}
+
+/** Validate before writing, so pxdeploy never writes a file it would refuse to read back. */
+export async function writeState<T extends { schemaVersion: number }>(file: string, spec: StateSchema<T>, value: T, opts?: WriteJsonOptions): Promise<void> {
+  const parsed = spec.schema.safeParse(value);
+  if (!parsed.success) throw new Error(`refusing to write invalid ${spec.name} to ${file}: ${describeIssues(parsed.error)}`);
+  if (parsed.data.schemaVersion !== spec.version) {
+    throw new Error(`refusing to write ${spec.name} with schemaVersion ${parsed.data.schemaVersion} (this build writes ${spec.version})`);
+  }
+  await writeJsonAtomic(file, parsed.data, opts);
+}
