@@ -25,7 +25,10 @@ export async function runCli(argv: string[], opts: CliOptions): Promise<number> 
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;
   } catch (err) {
-    const flags = io.flags();
+    // A usage error stops commander before its preAction hook has recorded the global flags.
+    const early = (f: string) => argv.slice(0, argv.indexOf('--') >>> 0).includes(f);
+    const set = io.flags();
+    const flags = { ...set, json: set.json || early('--json'), verbose: set.verbose || early('--verbose') };
     if (err instanceof CommanderError) {
       const mapped = fromCommander(err, argv, program.commands.map((c) => c.name()));
       if (!mapped) return ExitCode.ok;

@@ -1,8 +1,9 @@
 // Runs the built pxdeploy binary as a user would, with pvesim first on PATH and a throwaway PXDEPLOY_ROOT.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const pvesimBin = path.join(repoRoot, 'test/pvesim/bin');
@@ -22,8 +23,16 @@ export interface RunOptions {
   pathPrefix?: string;
 }
 
+const madeDirs: string[] = [];
+// Temporary roots and shims go after each test file, whatever the outcome.
+afterAll(() => {
+  for (const d of madeDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
 export function makeRoot(prefix = 'pxdeploy-e2e-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export function pxdeploy(args: string[], opts: RunOptions = {}): RunResult {
@@ -45,7 +54,7 @@ const HOST_TOOLS = ['pct', 'pveam', 'pvesm', 'pvesh', 'skopeo', 'vzdump'];
  * pvesim/host tool, so behaviour is unchanged and any call shows up in the returned log.
  */
 export function hostCommandTripwire(): { dir: string; calls(): string[] } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pxdeploy-tripwire-'));
+  const dir = makeRoot('pxdeploy-tripwire-');
   const log = path.join(dir, 'calls.log');
   mkdirSync(dir, { recursive: true });
   for (const tool of HOST_TOOLS) {
