@@ -1,6 +1,7 @@
 // `pxdeploy lock status|release`: show who holds which operation lock; remove a lock whose holder is gone.
 import type { Command } from 'commander';
 import { emit, type CliIo } from './io.js';
+import { renderTable } from './table.js';
 import { UsageError } from '../errors.js';
 
 function age(sec: number): string {
@@ -41,9 +42,7 @@ Examples:
           age(l.ageSec),
           l.stale ? `stale: ${l.reason}` : l.reason ? `held (${l.reason})` : 'held',
         ]);
-        const head = ['RESOURCE', 'OPERATION', 'HOLDER', 'AGE', 'STATE'];
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-        return [head, ...rows].map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
+        return renderTable(['RESOURCE', 'OPERATION', 'HOLDER', 'AGE', 'STATE'], rows);
       });
     });
 

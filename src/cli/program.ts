@@ -3,11 +3,13 @@ import { Command, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { registerValidate } from './validate.js';
 import { registerLock } from './lock.js';
+import { registerCt } from './ct.js';
 
 const EXAMPLES = `
 Examples:
   $ pxdeploy validate -f ct.yaml              check a container spec, report every problem with file:line
   $ pxdeploy validate -f ct.yaml --json       the same, as JSON
+  $ pxdeploy ct list --json                   the containers of this node, from pct list
   $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
   $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
 
@@ -41,6 +43,7 @@ export function buildProgram(io: CliIo, version: string): Command {
     });
 
   registerValidate(program, io);
+  registerCt(program, io);
   registerLock(program, io);
 
   // Subcommands inherit error handling and output routing.

@@ -65,3 +65,12 @@ export function hostCommandTripwire(): { dir: string; calls(): string[] } {
   }
   return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
 }
+
+/** Runs a pvesim host tool directly, to arrange or inspect host state around a pxdeploy call. */
+export function hostTool(tool: 'pct' | 'pveam' | 'pvesm' | 'pvesh', args: string[]): RunResult {
+  const r = spawnSync(path.join(pvesimBin, tool), args, { encoding: 'utf8', timeout: 300_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const BUSYBOX_TEMPLATE = 'local:vztmpl/busybox-1.35-default_20251101_amd64.tar.xz';
