@@ -1,0 +1,5 @@
+// Entry point of pvesim's `pvesh`.
+import { runTool } from './common/cli.js';
+import { pveshTool } from './pvesh/commands.js';
+
+await runTool(pveshTool, process.argv.slice(2));

@@ -1,0 +1,36 @@
+// The API paths pvesim's pvesh answers to with `get`, their parameters and handlers.
+import { verifyVmid } from '../common/formats.js';
+import type { ParamDef } from '../common/schema.js';
+import * as r from './resources.js';
+
+export interface Route {
+  pattern: RegExp;
+  params: Record<string, ParamDef>;
+  get: (match: RegExpExecArray, params: Record<string, string>) => unknown;
+}
+
+const vmid: ParamDef = { type: 'integer', format: verifyVmid, minimum: 100, maximum: 999999999 };
+
+export const routes: Route[] = [
+  { pattern: /^\/version$/, params: {}, get: () => r.PVE_VERSION },
+  {
+    pattern: /^\/cluster\/resources$/,
+    params: { type: { type: 'string', optional: true, enum: ['vm', 'storage', 'node', 'sdn'] } },
+    get: (_m, p) => r.clusterResources(p.type),
+  },
+  { pattern: /^\/cluster\/nextid$/, params: { vmid: { ...vmid, optional: true } }, get: (_m, p) => r.nextId(p.vmid) },
+  { pattern: /^\/nodes$/, params: {}, get: () => r.nodesList() },
+  { pattern: /^\/nodes\/([^/]+)\/status$/, params: {}, get: (m) => (r.resolveNode(m[1]!), r.nodeStatus()) },
+  { pattern: /^\/nodes\/([^/]+)\/lxc$/, params: {}, get: (m) => r.nodeLxcList(r.resolveNode(m[1]!)) },
+  { pattern: /^\/nodes\/([^/]+)\/storage$/, params: {}, get: (m) => (r.resolveNode(m[1]!), r.nodeStorage()) },
+  {
+    pattern: /^\/nodes\/([^/]+)\/lxc\/(\d+)\/status\/current$/,
+    params: {},
+    get: (m) => r.lxcStatusCurrent(r.resolveNode(m[1]!), Number(m[2])),
+  },
+  {
+    pattern: /^\/nodes\/([^/]+)\/lxc\/(\d+)\/config$/,
+    params: { current: { type: 'boolean', optional: true } },
+    get: (m, p) => r.lxcConfig(r.resolveNode(m[1]!), Number(m[2]), p.current === '1'),
+  },
+];
