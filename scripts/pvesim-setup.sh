@@ -100,6 +100,13 @@ make_tree() {
   mkdir -p "$ROOT/etc/pve/nodes/$NODE/lxc" "$ROOT/etc/pveam" "$ROOT/lxc" "$ROOT/run" "$ROOT/mirror" \
     "$ROOT/storage/local/template/cache" "$ROOT/storage/local/dump"
   for s in local-lvm local-hdd; do mkdir -p "$ROOT/storage/$s"; done
+  # local-lvm is the thin pool CTs run from: back it with RAM (tmpfs), as a test host can afford.
+  # Unpacking the Debian template there takes ~0.3 s instead of 3-4 s on this VM's ext4.
+  # PVESIM_LVM_TMPFS=0 keeps it on disk; teardown unmounts it (its volumes go with it).
+  if [[ ${PVESIM_LVM_TMPFS:-1} == 1 ]] && ! mountpoint -q "$ROOT/storage/local-lvm"; then
+    mount -t tmpfs -o "size=${PVESIM_LVM_TMPFS_SIZE:-8g},mode=0755" pvesim-local-lvm "$ROOT/storage/local-lvm"
+    info "local-lvm on tmpfs (${PVESIM_LVM_TMPFS_SIZE:-8g})"
+  fi
   # the unprivileged CTs' root (uid 100000) must traverse down to its rootfs
   chmod 0755 "$ROOT" "$ROOT/lxc" "$ROOT/storage" "$ROOT"/storage/*
   # PVE's /etc/pve/lxc is a symlink to the local node's directory
