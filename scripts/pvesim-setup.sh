@@ -22,7 +22,7 @@ SUBID=root:100000:65536
 TEMPLATE=debian-12-standard_12.12-1_amd64.tar.zst
 BB_TEMPLATE=busybox-1.35-default_20251101_amd64.tar.xz
 REGISTRY=127.0.0.1:5000
-PACKAGES=(lxc uidmap skopeo umoci debootstrap docker-registry nginx-light wrk busybox-static jq curl
+PACKAGES=(lxc lxc-templates uidmap skopeo umoci debootstrap docker-registry nginx-light wrk busybox-static jq curl
   iproute2 zstd xz-utils openssl tar coreutils procps debian-archive-keyring)
 
 now() { date +%s.%N; }
