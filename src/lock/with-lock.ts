@@ -8,7 +8,7 @@ const RELEASE_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * While the lock is held a signal handler releases it synchronously, removes itself and sends
  * the same signal again. With no other handler left, the default action ends the process
  * (exit status 130 / 143 as the shell reports it); if main.ts listens, it decides. Either way no
- * `process.exit` here, and no lock left behind by Ctrl-C.
+ * explicit exit call here, and no lock left behind by Ctrl-C.
  */
 export async function withLock<T>(
   deps: LockDeps,
