@@ -27,7 +27,7 @@ export class ExecaRunner implements Runner {
     const { execa } = await import('execa');
     const display = displayCommand(cmd);
     const timeoutMs = cmd.timeoutMs ?? this.defaultTimeoutMs;
-    const r = await execa(cmd.file, [...cmd.args], {
+    const subprocess = execa(cmd.file, [...cmd.args], {
       reject: false,
       shell: false,
       timeout: timeoutMs,
@@ -38,6 +38,15 @@ export class ExecaRunner implements Runner {
       env: cmd.env ? { ...cmd.env } : undefined,
       extendEnv: true,
     });
+    // A killed command's own children may keep its stdout open (pct exec → the process inside the
+    // CT, sh → sleep): stop waiting for them, or a timeout would last as long as they do.
+    subprocess.on('exit', (_code, signal) => {
+      if (signal) {
+        subprocess.stdout?.destroy();
+        subprocess.stderr?.destroy();
+      }
+    });
+    const r = await subprocess;
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     const stderr = typeof r.stderr === 'string' ? r.stderr : '';
     const durationMs = Math.round(r.durationMs);

@@ -83,6 +83,15 @@ describe('ExecaRunner', () => {
     expect(err.message).toBe('command timed out after 0.2s: sleep 10');
   });
 
+  it('ends a timed-out command promptly even when its child keeps the output pipe open', async () => {
+    const runner = new ExecaRunner();
+    const started = Date.now();
+    const err = await failure(runner.run({ file: 'sh', args: ['-c', 'sleep 30; echo late'], timeoutMs: 200 }));
+    expect(err.timedOut).toBe(true);
+    // Without the fix this waits the full 30 s for sleep; the bound only tells "hung" from "ended".
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('uses the runner default timeout when the command sets none', async () => {
     const err = await failure(new ExecaRunner({ defaultTimeoutMs: 150 }).run({ file: 'sleep', args: ['10'] }));
     expect(err.timedOut).toBe(true);
