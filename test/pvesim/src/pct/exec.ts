@@ -1,5 +1,5 @@
 // `pct exec <vmid> -- cmd...` and `pct enter`: lxc-attach with a clean environment; the command's exit code is ours.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Handler } from '../common/cli.js';
 import { PveError, perlDie } from '../common/errors.js';
@@ -7,11 +7,23 @@ import { loadConfig } from '../ct/store.js';
 import { lxcArgs } from '../lxc/runtime.js';
 import { isRunning } from '../lxc/state.js';
 
-function attach(vmid: number, argv: string[]): number {
-  const res = spawnSync('lxc-attach', [...lxcArgs(vmid), '--clear-env', ...(argv.length ? ['--', ...argv] : [])], { stdio: 'inherit' });
-  if (res.error) throw res.error;
-  if (res.signal) return 128 + (os.constants.signals[res.signal] ?? 0);
-  return res.status ?? 255;
+const FORWARDED = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const;
+
+/**
+ * Real pct `exec`s lxc-attach, so a signal sent to pct reaches lxc-attach; forward them to keep that
+ * (a caller's timeout must stop the attached command, not just this node process).
+ */
+function attach(vmid: number, argv: string[]): Promise<number> {
+  const child = spawn('lxc-attach', [...lxcArgs(vmid), '--clear-env', ...(argv.length ? ['--', ...argv] : [])], { stdio: 'inherit' });
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  for (const sig of FORWARDED) process.on(sig, forward);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      for (const sig of FORWARDED) process.off(sig, forward);
+      resolve(signal ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 255));
+    });
+  });
 }
 
 function checkRunning(vmid: number): void {
