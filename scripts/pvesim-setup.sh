@@ -167,7 +167,7 @@ publish() {
 
 build_templates() {
   cached_build "$TEMPLATE" 1 "$LIB/build-template.sh"
-  cached_build "$BB_TEMPLATE" 1 "$LIB/build-busybox-template.sh" /bin/busybox
+  cached_build "$BB_TEMPLATE" 1 "$LIB/build-busybox-template.sh" "$LIB/busybox-rootfs.sh" /bin/busybox
   publish "$TEMPLATE"
   publish "$BB_TEMPLATE"
   printf 'system\t%s\t%s\nsystem\t%s\t%s\n' \
@@ -179,7 +179,7 @@ build_templates() {
 
 build_images() {
   local layout=$CACHE/oci/demo-app hash
-  hash=$(recipe_hash "$LIB/build-images.sh" /bin/busybox)
+  hash=$(recipe_hash "$LIB/build-images.sh" "$LIB/busybox-rootfs.sh" /bin/busybox)
   mkdir -p "$CACHE/oci"
   if [[ ${PVESIM_REBUILD:-0} != 1 && -s $layout/index.json && $(cat "$layout.recipe" 2>/dev/null) == "$hash" ]]; then
     info "demo-app OCI layout: cached ($(umoci ls --layout "$layout" | sort | tr '\n' ' '))"

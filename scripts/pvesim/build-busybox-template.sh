@@ -4,6 +4,8 @@
 # Rootfs archive like PVE's templates (paths ./...), xz-compressed. No /etc/os-release, so a PVE-style
 # create detects `ostype: unmanaged`. busybox init halts on SIGPWR/SIGUSR1 and reboots on SIGTERM.
 set -euo pipefail
+# shellcheck source=busybox-rootfs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/busybox-rootfs.sh"
 
 OUT=${1:?usage: build-busybox-template.sh OUT.tar.xz}
 BUSYBOX=${PVESIM_BUSYBOX:-/bin/busybox}
@@ -13,12 +15,8 @@ mkdir -p "$(dirname "$OUT")"
 W=$(mktemp -d "$(dirname "$OUT")/busybox-build.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 R=$W/rootfs
-mkdir -p "$R"/{bin,sbin,etc/init.d,proc,sys,dev,tmp,run,var/log,var/www,root}
-chmod 1777 "$R/tmp"
+busybox_rootfs "$R" "$BUSYBOX" etc/init.d var/www
 chmod 0700 "$R/root"
-install -m0755 "$BUSYBOX" "$R/bin/busybox"
-for a in $("$BUSYBOX" --list); do [[ $a == busybox ]] || ln -sf busybox "$R/bin/$a"; done
-ln -sf ../bin/busybox "$R/sbin/init"
 printf 'root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$R/etc/passwd"
 printf 'root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n' > "$R/etc/group"
 printf 'root:*:19000:0:99999:7:::\n' > "$R/etc/shadow"

@@ -9,6 +9,8 @@
 # system-container style start (lxc.init.cmd = /sbin/init, halt with SIGUSR1).
 # No /etc/os-release on purpose: PVE-style create marks such CTs `ostype: unmanaged`.
 set -euo pipefail
+# shellcheck source=busybox-rootfs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/busybox-rootfs.sh"
 
 L=${1:?usage: build-images.sh LAYOUT_DIR}
 BUSYBOX=${PVESIM_BUSYBOX:-/bin/busybox}
@@ -25,11 +27,7 @@ umoci init --layout "$L"
 umoci new --image "$L:1.0"
 umoci unpack --image "$L:1.0" "$W/b"
 R=$W/b/rootfs
-mkdir -p "$R"/{bin,sbin,etc,proc,sys,dev,tmp,run,var/log,root,app/www/cgi-bin}
-chmod 1777 "$R/tmp"
-install -m0755 "$BUSYBOX" "$R/bin/busybox"
-for a in $("$BUSYBOX" --list); do [[ $a == busybox ]] || ln -sf busybox "$R/bin/$a"; done
-ln -sf ../bin/busybox "$R/sbin/init"
+busybox_rootfs "$R" "$BUSYBOX" app/www/cgi-bin
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$R/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 echo app > "$R/etc/hostname"

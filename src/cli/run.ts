@@ -26,7 +26,8 @@ export async function runCli(argv: string[], opts: CliOptions): Promise<number> 
     return io.exitCode;
   } catch (err) {
     // A usage error stops commander before its preAction hook has recorded the global flags.
-    const early = (f: string) => argv.slice(0, argv.indexOf('--') >>> 0).includes(f);
+    const end = argv.indexOf('--');
+    const early = (f: string) => (end < 0 ? argv : argv.slice(0, end)).includes(f);
     const set = io.flags();
     const flags = { ...set, json: set.json || early('--json'), verbose: set.verbose || early('--verbose') };
     if (err instanceof CommanderError) {

@@ -1,8 +1,8 @@
 // Lists the containers of this node as Proxmox reports them (`pct list`): Proxmox is the source of truth.
 import type { Context } from '../context.js';
-import { pctList, parsePctList, runPct, type PctListEntry } from '../host/pct.js';
+import { pctList, parsePctList, runPve, type PctListEntry } from '../host/pct.js';
 
 export async function listContainers(ctx: Pick<Context, 'runner'>): Promise<PctListEntry[]> {
-  const result = await runPct(ctx.runner, pctList());
+  const result = await runPve(ctx.runner, pctList());
   return parsePctList(result.stdout);
 }

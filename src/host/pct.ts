@@ -5,4 +5,4 @@ export * from './pct/properties.js';
 export * from './pct/parse-list.js';
 export * from './pct/parse-status.js';
 export * from './pct/parse-config.js';
-export { runPct } from './pve-run.js';
+export { runPve } from './pve-run.js';

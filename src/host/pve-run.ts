@@ -56,11 +56,6 @@ export async function runPve(runner: Runner, cmd: HostCommand, opts: RunOptions 
   return result;
 }
 
-export const runPct = runPve;
-export const runPveam = runPve;
-export const runPvesm = runPve;
-export const runPvesh = runPve;
-
 export interface RetryOptions {
   /** Wait before each retry; one retry per entry. Default 1 s, 2 s, 4 s. */
   delaysMs?: readonly number[];

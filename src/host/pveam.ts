@@ -6,7 +6,7 @@ const PVEAM = 'pveam';
 
 export type PveamSection = 'system' | 'mail' | 'turnkeylinux';
 
-/** Refresh the template index (network; exits 0 even when it fails, which runPveam detects). */
+/** Refresh the template index (network; exits 0 even when it fails, which runPve detects). */
 export function pveamUpdate(): HostCommand {
   return { file: PVEAM, args: ['update'], timeoutMs: 5 * 60 * 1000 };
 }

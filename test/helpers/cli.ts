@@ -1,6 +1,6 @@
 // Runs the built pxdeploy binary as a user would, with pvesim first on PATH and a throwaway PXDEPLOY_ROOT.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, chmodSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -56,7 +56,6 @@ const HOST_TOOLS = ['pct', 'pveam', 'pvesm', 'pvesh', 'skopeo', 'vzdump'];
 export function hostCommandTripwire(): { dir: string; calls(): string[] } {
   const dir = makeRoot('pxdeploy-tripwire-');
   const log = path.join(dir, 'calls.log');
-  mkdirSync(dir, { recursive: true });
   for (const tool of HOST_TOOLS) {
     const shim = path.join(dir, tool);
     const next = `PATH="${pvesimBin}:$(printf %s "$PATH" | sed "s#^${dir}:##")"`;

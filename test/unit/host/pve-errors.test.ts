@@ -1,4 +1,4 @@
-// PVE error texts (pve-cli.md §2.3) → typed errors, through runPct with a RecordingRunner.
+// PVE error texts (pve-cli.md §2.3) → typed errors, through runPve with a RecordingRunner.
 import { describe, expect, it } from 'vitest';
 import { ExitCode, HostCommandError, NotFoundError } from '../../../src/errors.js';
 import { pctConfig, pctCreate, pctDestroy, pctExec, pctPull, pctPush, pctSet, pctShutdown, pctStart, pctStop } from '../../../src/host/pct.js';
@@ -14,7 +14,7 @@ import {
   ParameterError,
   ProtectedError,
 } from '../../../src/host/pve-errors.js';
-import { retryOnConfigLockTimeout, runPct, runPve } from '../../../src/host/pve-run.js';
+import { retryOnConfigLockTimeout, runPve } from '../../../src/host/pve-run.js';
 import { pveshNextId } from '../../../src/host/pvesh.js';
 import { RecordingRunner } from '../../../src/host/recording-runner.js';
 import type { HostCommand } from '../../../src/host/command.js';
@@ -29,7 +29,7 @@ async function failWith(cmd: HostCommand, stderr: string, exitCode = 255): Promi
   return err;
 }
 
-describe('runPct maps PVE errors', () => {
+describe('runPve maps PVE errors', () => {
   it("config missing → CtNotFoundError (a NotFoundError, exit 3) with vmid and node", async () => {
     const err = await failWith(pctConfig(999), "Configuration file 'nodes/pve/lxc/999.conf' does not exist\n");
     expect(err).toBeInstanceOf(CtNotFoundError);
@@ -164,14 +164,14 @@ describe('runPct maps PVE errors', () => {
 
   it('a timeout is not reclassified', async () => {
     const runner = new RecordingRunner([{ file: 'pct', args: ['shutdown', '200'], simulate: 'timeout' }]);
-    const err = (await runPct(runner, pctShutdown(200)).catch((e: unknown) => e)) as HostCommandError;
+    const err = (await runPve(runner, pctShutdown(200)).catch((e: unknown) => e)) as HostCommandError;
     expect(err).toBeInstanceOf(HostCommandError);
     expect(err.timedOut).toBe(true);
   });
 
   it('allowFailure returns the failed result untouched', async () => {
     const runner = new RecordingRunner([{ file: 'pct', args: ['status', '200'], result: { exitCode: 2, stderr: 'CT is locked (backup)\n' } }]);
-    const r = await runPct(runner, { file: 'pct', args: ['status', '200'] }, { allowFailure: true });
+    const r = await runPve(runner, { file: 'pct', args: ['status', '200'] }, { allowFailure: true });
     expect(r.exitCode).toBe(2);
   });
 });
@@ -179,7 +179,7 @@ describe('runPct maps PVE errors', () => {
 describe('failures hidden behind exit 0', () => {
   it('pct push printing an error with exit 0 throws', async () => {
     const runner = new RecordingRunner([{ file: 'pct', args: ['push', '200', '/tmp/a', '/etc/a'], result: { exitCode: 0, stderr: 'failed to open /tmp/a for reading\n' } }]);
-    const err = (await runPct(runner, pctPush(200, '/tmp/a', '/etc/a')).catch((e: unknown) => e)) as HostCommandError;
+    const err = (await runPve(runner, pctPush(200, '/tmp/a', '/etc/a')).catch((e: unknown) => e)) as HostCommandError;
     expect(err).toBeInstanceOf(HostCommandError);
     expect(err.commandExitCode).toBe(0);
     expect(err.message).toBe('command reported an error (although it exited 0): pct push 200 /tmp/a /etc/a\nfailed to open /tmp/a for reading');
@@ -198,7 +198,7 @@ describe('failures hidden behind exit 0', () => {
 
   it('other commands with stderr and exit 0 are fine', async () => {
     const runner = new RecordingRunner([{ file: 'pct', args: ['set', '200', '--delete', 'mp9'], result: { stderr: "cannot delete 'mp9' - not set in current configuration!\n" } }]);
-    expect((await runPct(runner, pctSet(200, { delete: ['mp9'] }))).exitCode).toBe(0);
+    expect((await runPve(runner, pctSet(200, { delete: ['mp9'] }))).exitCode).toBe(0);
   });
 });
 
