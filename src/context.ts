@@ -1,5 +1,6 @@
 // The context every operation receives explicitly: no global singletons.
-import type { Runner } from './host/command.js';
+import type { Effects } from './effects/types.js';
+import type { OperationLogger } from './log/types.js';
 import type { Paths } from './state/paths.js';
 
 export interface Clock {
@@ -22,9 +23,13 @@ export interface Reporter {
 }
 
 export interface Context {
-  runner: Runner;
+  /** The only way an operation changes the host: performed and logged, or listed under --dry-run. */
+  effects: Effects;
   paths: Paths;
   clock: Clock;
+  /** Output and confirmation flags. Operations never read `dryRun`: the effects seam carries it. */
   flags: GlobalFlags;
   report: Reporter;
+  /** The operation log of the resource being changed (a no-op for commands that only read). */
+  log: OperationLogger;
 }

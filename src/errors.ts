@@ -148,3 +148,195 @@ export class HostCommandError extends PxError {
     return { command: this.display, exitCode: this.commandExitCode, stderr: this.stderrTail, timedOut: this.timedOut };
   }
 }
+
+/** A host tool printed something its parser cannot read: the contract changed or the tool misbehaved. */
+export class UnexpectedOutputError extends PxError {
+  readonly tool: string;
+  constructor(tool: string, detail: string, excerpt?: string) {
+    const shown = excerpt === undefined ? '' : `\n  got: ${JSON.stringify(excerpt.length > 200 ? `${excerpt.slice(0, 200)}…` : excerpt)}`;
+    super(`unexpected output from ${tool}: ${detail}${shown}`, ExitCode.other, 'the host tool may be a version pxdeploy does not know; run it by hand to compare');
+    this.tool = tool;
+  }
+}
+
+// PVE's error texts (pve-cli.md §2.3) are classified into these in host/pve-errors.ts, next to the runner.
+
+export interface PveErrorInit {
+  vmid?: number | undefined;
+  /** The PVE line the error was recognised from (redacted), for --json and --verbose. */
+  pveMessage: string;
+  cause?: unknown;
+}
+
+function pveDetails(init: PveErrorInit, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { vmid: init.vmid, pveMessage: init.pveMessage, ...extra };
+}
+
+/**
+ * The vmid is taken. Exit 1 (other), not 2: the request was valid and passed validation; it collides
+ * with the host's current state, often a race after `/cluster/nextid`. Callers that know the user
+ * typed the vmid may re-throw it as a UsageError.
+ */
+export class AlreadyExistsError extends PxError {
+  readonly vmid: number | undefined;
+  readonly node: string | undefined;
+  readonly pveMessage: string;
+  constructor(message: string, init: PveErrorInit & { node?: string | undefined }) {
+    super(message, ExitCode.other, 'choose another vmid (pvesh get /cluster/nextid) or remove the existing guest first', { cause: init.cause });
+    this.vmid = init.vmid;
+    this.node = init.node;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this, { node: this.node });
+  }
+}
+
+/** PVE's own per-CT lock (`lock: backup` in the config), not pxdeploy's operation lock. Exit 5 like every "locked". */
+export class CtLockedError extends PxError {
+  readonly vmid: number | undefined;
+  readonly lock: string;
+  readonly pveMessage: string;
+  constructor(init: PveErrorInit & { lock: string }) {
+    const who = init.vmid !== undefined ? `CT ${init.vmid}` : 'the CT';
+    super(
+      `${who} is locked (${init.lock})`,
+      ExitCode.locked,
+      `wait for the task holding the '${init.lock}' lock to finish; if none is running, clear it with: pct unlock ${init.vmid ?? '<vmid>'}`,
+      { cause: init.cause },
+    );
+    this.vmid = init.vmid;
+    this.lock = init.lock;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this, { lock: this.lock });
+  }
+}
+
+export class NotRunningError extends PxError {
+  readonly vmid: number | undefined;
+  readonly pveMessage: string;
+  constructor(init: PveErrorInit) {
+    super(init.vmid !== undefined ? `CT ${init.vmid} is not running` : 'the CT is not running', ExitCode.other, init.vmid !== undefined ? `start it with: pct start ${init.vmid}` : undefined, { cause: init.cause });
+    this.vmid = init.vmid;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this);
+  }
+}
+
+export class AlreadyRunningError extends PxError {
+  readonly vmid: number | undefined;
+  readonly pveMessage: string;
+  constructor(init: PveErrorInit) {
+    super(`CT ${init.vmid ?? '?'} is already running`, ExitCode.other, undefined, { cause: init.cause });
+    this.vmid = init.vmid;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this);
+  }
+}
+
+export class ProtectedError extends PxError {
+  readonly vmid: number | undefined;
+  readonly pveMessage: string;
+  constructor(init: PveErrorInit) {
+    super(init.pveMessage, ExitCode.other, `turn protection off first: pct set ${init.vmid ?? '<vmid>'} --protection 0`, { cause: init.cause });
+    this.vmid = init.vmid;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this);
+  }
+}
+
+/** PVE rejected the arguments (`400 Parameter verification failed.` and friends). Exit 2: bad input. */
+export class ParameterError extends PxError {
+  /** param → reason, in PVE's order. */
+  readonly params: Record<string, string>;
+  readonly usage: string | undefined;
+  constructor(display: string, params: Record<string, string>, opts: { summary?: string; usage?: string | undefined; cause?: unknown } = {}) {
+    const lines = Object.entries(params).map(([k, v]) => `\n  ${k}: ${v}`);
+    super(`${display}: ${opts.summary ?? 'parameter verification failed'}${lines.join('')}`, ExitCode.badInput, opts.usage ? `usage: ${opts.usage}` : undefined, { cause: opts.cause });
+    this.params = params;
+    this.usage = opts.usage;
+  }
+  override details(): Record<string, unknown> {
+    return { params: this.params, usage: this.usage };
+  }
+}
+
+/**
+ * PVE waited 10 s for the per-CT config file lock and gave up: another task is changing the same CT.
+ * Nothing was changed, so the call may be retried with back-off (see retryOnConfigLockTimeout).
+ */
+export class ConfigLockTimeoutError extends PxError {
+  readonly retryable = true;
+  readonly lockFile: string;
+  readonly vmid: number | undefined;
+  readonly pveMessage: string;
+  constructor(init: PveErrorInit & { lockFile: string }) {
+    super(
+      `timed out waiting for the config lock of CT ${init.vmid ?? '?'} (${init.lockFile})`,
+      ExitCode.locked,
+      'another task is changing this container; try again in a moment',
+      { cause: init.cause },
+    );
+    this.lockFile = init.lockFile;
+    this.vmid = init.vmid;
+    this.pveMessage = init.pveMessage;
+  }
+  override details(): Record<string, unknown> {
+    return pveDetails(this, { lockFile: this.lockFile, retryable: true });
+  }
+}
+
+/** The CT's config does not exist on this node. A NotFoundError (exit 3) that also names the vmid and node. */
+export class CtNotFoundError extends NotFoundError {
+  readonly vmid: number;
+  readonly node: string;
+  constructor(vmid: number, node: string, cause?: unknown) {
+    super(`CT ${vmid} does not exist on node '${node}'`, 'list containers with `pct list`');
+    this.vmid = vmid;
+    this.node = node;
+    if (cause !== undefined) this.cause = cause;
+  }
+  override details(): Record<string, unknown> {
+    return { vmid: this.vmid, node: this.node };
+  }
+}
+
+
+// skopeo's fatal lines are classified into these in host/skopeo/errors.ts.
+
+/** Credentials missing or refused. Exit 1: not bad input to pxdeploy, and not a lock or a missing thing. */
+export class RegistryAuthError extends PxError {
+  readonly image: string | undefined;
+  constructor(message: string, image: string | undefined, cause?: unknown) {
+    super(
+      message,
+      ExitCode.other,
+      'pass registry credentials with --creds user:password, or log in with `skopeo login <registry>` and point --authfile (or REGISTRY_AUTH_FILE) at its auth.json',
+      { cause },
+    );
+    this.image = image;
+  }
+  override details(): Record<string, unknown> {
+    return { image: this.image };
+  }
+}
+
+export class RegistryUnreachableError extends PxError {
+  readonly image: string | undefined;
+  constructor(message: string, image: string | undefined, hint: string, cause?: unknown) {
+    super(message, ExitCode.other, hint, { cause });
+    this.image = image;
+  }
+  override details(): Record<string, unknown> {
+    return { image: this.image };
+  }
+}
+

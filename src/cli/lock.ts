@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { emit, type CliIo } from './io.js';
 import { renderTable } from './table.js';
-import { UsageError } from '../errors.js';
+import { runOperation } from './context.js';
 
 function age(sec: number): string {
   if (sec < 120) return `${sec}s`;
@@ -52,34 +52,13 @@ Examples:
     .argument('<id>', 'resource whose lock to remove')
     .option('--force', 'remove it even though its holder still runs')
     .action(async (id: string, opts: { force?: boolean }) => {
-      const { makePaths, assertSafeId } = await import('../state/paths.js');
-      try {
-        assertSafeId(id);
-      } catch {
-        throw new UsageError(`invalid resource id '${id}'`, 'ids are letters, digits, ".", "_" and "-"');
-      }
-      const paths = makePaths();
-      const flags = io.flags();
-      const { lockStatus, releaseLock } = await import('../lock/index.js');
-      if (flags.dryRun) {
-        const st = await lockStatus(paths, id);
-        emit(io, { dryRun: true, lock: st ?? null }, () =>
-          st ? `[dry-run] would remove ${st.path}${st.stale || opts.force ? '' : ' (refused without --force: holder alive)'}` : `${id}: not locked`,
-        );
-        return;
-      }
-      const { openOperationLog } = await import('../log/index.js');
-      const log = await openOperationLog({
-        paths,
-        resourceId: id,
-        operation: 'lock-release',
-        echo: io.reporter(),
-      });
-      try {
-        const result = await releaseLock(paths, id, { force: !!opts.force, log });
-        emit(io, { resource: id, ...result }, () => (result.released ? `released lock of ${id}` : `${id}: not locked`));
-      } finally {
-        await log.close();
-      }
+      const { assertSafeId } = await import('../state/paths.js');
+      assertSafeId(id);
+      await runOperation(
+        io,
+        { resource: id, operation: 'lock-release' },
+        async (ctx) => ({ resource: id, ...(await ctx.effects.releaseLock(id, { force: !!opts.force })) }),
+        (r) => (r.released ? `released lock of ${id}${r.stale ? ` (stale: ${r.reason})` : ''}` : `${id}: not locked`),
+      );
     });
 }

@@ -2,7 +2,7 @@
 import type { Context } from '../context.js';
 import { pctList, parsePctList, runPve, type PctListEntry } from '../host/pct.js';
 
-export async function listContainers(ctx: Pick<Context, 'runner'>): Promise<PctListEntry[]> {
-  const result = await runPve(ctx.runner, pctList());
+export async function listContainers(ctx: Pick<Context, 'effects'>): Promise<PctListEntry[]> {
+  const result = await runPve(ctx.effects, pctList());
   return parsePctList(result.stdout);
 }

@@ -2,24 +2,19 @@
 import { HostCommandError } from '../errors.js';
 import { displayCommand, type CommandResult, type HostCommand, type RunOptions, type Runner } from './command.js';
 import { failureFromResult, failureTail, notStartedHint } from './failure.js';
-import { notifyObserver, type CommandObserver } from './observer.js';
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
 export interface ExecaRunnerOptions {
   /** Used when a command sets no `timeoutMs`. Default 10 minutes. */
   defaultTimeoutMs?: number;
-  /** Sees every finished command, redacted (for the operation log). */
-  onCommand?: CommandObserver;
 }
 
 export class ExecaRunner implements Runner {
   private readonly defaultTimeoutMs: number;
-  private readonly onCommand: CommandObserver | undefined;
 
   constructor(opts: ExecaRunnerOptions = {}) {
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.onCommand = opts.onCommand;
   }
 
   async run(cmd: HostCommand, opts: RunOptions = {}): Promise<CommandResult> {
@@ -53,18 +48,10 @@ export class ExecaRunner implements Runner {
 
     if (r.exitCode === undefined) {
       const err = abnormalEnd(cmd, display, { timedOut: r.timedOut, signal: r.signal, code: r.code, stdout, stderr, timeoutMs });
-      notifyObserver(this.onCommand, { display, exitCode: undefined, durationMs, timedOut: r.timedOut, stderrTail: err.stderrTail });
       throw err;
     }
 
     const result: CommandResult = { exitCode: r.exitCode, stdout, stderr, durationMs };
-    notifyObserver(this.onCommand, {
-      display,
-      exitCode: r.exitCode,
-      durationMs,
-      timedOut: false,
-      stderrTail: r.exitCode === 0 ? '' : failureTail(cmd, result),
-    });
     if (r.exitCode !== 0 && !opts.allowFailure) throw failureFromResult(cmd, result);
     return result;
   }

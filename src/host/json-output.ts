@@ -1,6 +1,6 @@
 // Shared JSON reading for tools with --output-format json / JSON output: parse, validate, report clearly.
 import type { z } from 'zod';
-import { UnexpectedOutputError } from './output-error.js';
+import { UnexpectedOutputError } from '../errors.js';
 
 export function parseJsonOutput(what: string, stdout: string): unknown {
   try {

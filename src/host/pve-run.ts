@@ -2,7 +2,8 @@
 import { HostCommandError, type PxError } from '../errors.js';
 import { displayCommand, redact, type CommandResult, type HostCommand, type RunOptions, type Runner } from './command.js';
 import { tailLines } from './failure.js';
-import { ConfigLockTimeoutError, classifyPveFailure } from './pve-errors.js';
+import { ConfigLockTimeoutError } from '../errors.js';
+import { classifyPveFailure } from './pve-errors.js';
 
 /**
  * Worker commands without PVE's exit post-handler: on failure they print the error to stderr and

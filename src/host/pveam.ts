@@ -1,6 +1,6 @@
 // pveam: template index and template files on a storage — argv builders and output parsers.
 import type { HostCommand } from './command.js';
-import { UnexpectedOutputError } from './output-error.js';
+import { UnexpectedOutputError } from '../errors.js';
 
 const PVEAM = 'pveam';
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { checkJsonOutput as check, parseJsonOutput as parseJson } from './json-output.js';
 import type { HostCommand } from './command.js';
-import { UnexpectedOutputError } from './output-error.js';
+import { UnexpectedOutputError } from '../errors.js';
 import { vmidArg } from './vmid.js';
 
 const PVESH = 'pvesh';

@@ -1,6 +1,6 @@
 // pvesm: storage status, volume paths and content lists — argv builders and output parsers.
 import type { HostCommand } from './command.js';
-import { UnexpectedOutputError } from './output-error.js';
+import { UnexpectedOutputError } from '../errors.js';
 
 const PVESM = 'pvesm';
 

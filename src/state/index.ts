@@ -2,9 +2,11 @@
 export type { Paths } from './paths.js';
 export { makePaths, assertSafeId } from './paths.js';
 export type { StateSchema, WriteJsonOptions } from './json-file.js';
-export { defineStateSchema, parseStateText, readJson, writeJsonAtomic, writeState } from './json-file.js';
-export type { Update, UpdateJsonOptions } from './update-json.js';
+export { defineStateSchema, parseStateText, readJson, writeState } from './json-file.js';
+export type { Update } from './update-json.js';
 export { REMOVE, updateJson } from './update-json.js';
+export type { StateEffects } from './update-json.js';
+export { withFileGuard } from './file-guard.js';
 export type { Color, InstanceState, InstanceStatus, OperationStatus } from './instance-state.js';
 export {
   COLORS,

@@ -1,11 +1,10 @@
 // Deployment State of one blue/green instance (`/var/lib/pxdeploy/state/<id>.state`), per the seed.
-import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import { CorruptStateError } from '../errors.js';
 import type { Paths } from './paths.js';
 import { defineStateSchema, readJson, writeState } from './json-file.js';
 import type { Update } from './update-json.js';
-import { updateJson } from './update-json.js';
+import { updateJson, type StateEffects } from './update-json.js';
 
 export const INSTANCE_STATUSES = ['deploying', 'running', 'updating', 'stopped', 'failed'] as const;
 export const COLORS = ['blue', 'green'] as const;
@@ -52,18 +51,19 @@ export async function readInstanceState(paths: Paths, id: string): Promise<Insta
 }
 
 /** Overwrite the whole state (validated); prefer updateInstanceState when the old state matters. */
-export async function writeInstanceState(paths: Paths, state: InstanceState): Promise<void> {
-  await writeState(paths.stateFile(state.instance_id), INSTANCE_STATE, state);
+export async function writeInstanceState(fx: StateEffects, paths: Paths, state: InstanceState): Promise<void> {
+  await writeState(fx, paths.stateFile(state.instance_id), INSTANCE_STATE, state);
 }
 
 /** Read-modify-write under the short state lock; see updateJson for the meaning of the return value. */
 export async function updateInstanceState(
+  fx: StateEffects,
   paths: Paths,
   id: string,
   fn: (current: InstanceState | undefined) => Update<InstanceState> | Promise<Update<InstanceState>>,
 ): Promise<InstanceState | undefined> {
   const file = paths.stateFile(id);
-  return updateJson(file, INSTANCE_STATE, async (current) => {
+  return updateJson(fx, file, INSTANCE_STATE, async (current) => {
     const next = await fn(checkId(file, id, current));
     if (next && typeof next === 'object' && next.instance_id !== id) {
       throw new Error(`state update for ${id} returned instance_id ${next.instance_id}`);
@@ -72,13 +72,9 @@ export async function updateInstanceState(
   });
 }
 
-/** Uninstall: `(any) → stopped → null (deleted)`. */
-export async function removeInstanceState(paths: Paths, id: string): Promise<boolean> {
-  try {
-    await unlink(paths.stateFile(id));
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
+/** Uninstall: `(any) → stopped → null (deleted)`. True when there was a state file. */
+export async function removeInstanceState(fx: StateEffects, paths: Paths, id: string): Promise<boolean> {
+  const existed = (await readInstanceState(paths, id)) !== undefined;
+  if (existed) await fx.remove(paths.stateFile(id));
+  return existed;
 }

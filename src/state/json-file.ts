@@ -1,8 +1,7 @@
-// Versioned JSON state files: atomic writes (temp + fsync + rename) and strict reads that never reset.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
+// Versioned JSON state files: validated writes through the effects seam (atomic there) and strict reads that never reset.
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import type { Effects } from '../effects/types.js';
 import { CorruptStateError } from '../errors.js';
 
 /**
@@ -27,45 +26,6 @@ export function defineStateSchema<T extends { schemaVersion: number }>(
 export interface WriteJsonOptions {
   /** File mode; 0644 by default (state holds no secrets), 0600 for anything sensitive. */
   mode?: number;
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // The rename is only durable once the directory entry is on disk.
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * Replace `file` with `value` as JSON so that any reader sees either the old or the new document,
- * never a prefix, and a crash leaves one of the two. The temp file sits in the same directory so
- * the rename cannot cross filesystems.
- */
-export async function writeJsonAtomic(file: string, value: unknown, opts: WriteJsonOptions = {}): Promise<void> {
-  const mode = opts.mode ?? 0o644;
-  const dir = path.dirname(file);
-  // Serialise first: a value that cannot be serialised must not leave a temp file behind.
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  await mkdir(dir, { recursive: true, mode: 0o755 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx', mode);
-    try {
-      await fh.chmod(mode); // the umask must not decide who can read state
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await fsyncDir(dir);
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -124,11 +84,17 @@ export async function readJson<T extends { schemaVersion: number }>(file: string
 }
 
 /** Validate before writing, so pxdeploy never writes a file it would refuse to read back. */
-export async function writeState<T extends { schemaVersion: number }>(file: string, spec: StateSchema<T>, value: T, opts?: WriteJsonOptions): Promise<void> {
+export async function writeState<T extends { schemaVersion: number }>(
+  fx: Pick<Effects, 'writeFile'>,
+  file: string,
+  spec: StateSchema<T>,
+  value: T,
+  opts: WriteJsonOptions = {},
+): Promise<void> {
   const parsed = spec.schema.safeParse(value);
   if (!parsed.success) throw new Error(`refusing to write invalid ${spec.name} to ${file}: ${describeIssues(parsed.error)}`);
   if (parsed.data.schemaVersion !== spec.version) {
     throw new Error(`refusing to write ${spec.name} with schemaVersion ${parsed.data.schemaVersion} (this build writes ${spec.version})`);
   }
-  await writeJsonAtomic(file, parsed.data, opts);
+  await fx.writeFile(file, `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: opts.mode ?? 0o644 });
 }

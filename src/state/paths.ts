@@ -1,4 +1,5 @@
 // Every host path pxdeploy touches, derived from one root (`/` in production, PXDEPLOY_ROOT in tests).
+import { UsageError } from '../errors.js';
 import path from 'node:path';
 
 export interface Paths {
@@ -23,7 +24,7 @@ export interface Paths {
 /** Resource ids become file names: refuse anything that could escape its directory. */
 export function assertSafeId(id: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id) || id.includes('..')) {
-    throw new Error(`unsafe resource id for a file name: ${JSON.stringify(id)}`);
+    throw new UsageError(`invalid resource id '${id}'`, 'ids are letters, digits, ".", "_" and "-", starting with a letter or digit');
   }
   return id;
 }

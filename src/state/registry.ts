@@ -4,7 +4,7 @@ import type { Paths } from './paths.js';
 import { assertSafeId } from './paths.js';
 import { defineStateSchema, readJson } from './json-file.js';
 import { isoTime } from './instance-state.js';
-import { updateJson } from './update-json.js';
+import { updateJson, type StateEffects } from './update-json.js';
 
 export const registryEntrySchema = z
   .object({
@@ -54,18 +54,18 @@ export async function listRegisteredInstances(paths: Paths): Promise<RegisteredI
 }
 
 /** Add or replace one instance, under the short registry lock. */
-export async function registerInstance(paths: Paths, id: string, entry: RegistryEntry): Promise<void> {
+export async function registerInstance(fx: StateEffects, paths: Paths, id: string, entry: RegistryEntry): Promise<void> {
   assertSafeId(id);
-  await updateJson(paths.registryFile, REGISTRY, (cur) => {
+  await updateJson(fx, paths.registryFile, REGISTRY, (cur) => {
     const reg = cur ?? empty();
     return { ...reg, instances: { ...reg.instances, [id]: entry } };
   });
 }
 
 /** Remove one instance; true when it was registered. An empty registry stays on disk (it anchors the schema version). */
-export async function unregisterInstance(paths: Paths, id: string): Promise<boolean> {
+export async function unregisterInstance(fx: StateEffects, paths: Paths, id: string): Promise<boolean> {
   let found = false;
-  await updateJson(paths.registryFile, REGISTRY, (cur) => {
+  await updateJson(fx, paths.registryFile, REGISTRY, (cur) => {
     if (!cur || !(id in cur.instances)) return undefined;
     found = true;
     const { [id]: _gone, ...rest } = cur.instances;

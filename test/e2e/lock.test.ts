@@ -89,5 +89,9 @@ describe('pxdeploy lock', () => {
     const r = pxdeploy(['lock', 'release', '../etc'], { root: makeRoot() });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: invalid resource id '\.\.\/etc'/);
+    const st = pxdeploy(['lock', 'status', '../x'], { root: makeRoot() });
+    expect(st.code).toBe(2);
+    expect(st.stderr).toMatch(/^error: invalid resource id '\.\.\/x'/);
+    expect(st.stderr).not.toMatch(/looks like a bug/);
   });
 });

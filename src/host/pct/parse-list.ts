@@ -1,5 +1,5 @@
 // `pct list` output → entries; an empty output (no containers, no header) is an empty list.
-import { UnexpectedOutputError } from '../output-error.js';
+import { UnexpectedOutputError } from '../../errors.js';
 
 export type CtRunState = 'running' | 'stopped' | 'unknown';
 

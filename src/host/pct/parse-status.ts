@@ -1,5 +1,5 @@
 // `pct status <vmid>` and `pct status <vmid> --verbose` output → typed records.
-import { UnexpectedOutputError } from '../output-error.js';
+import { UnexpectedOutputError } from '../../errors.js';
 import { toRunState, type CtRunState } from './parse-list.js';
 
 /** `status: running` → `running`. */

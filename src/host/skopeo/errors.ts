@@ -1,34 +1,6 @@
 // skopeo's logrus fatal lines → a clean message, classified as not found / auth / unreachable.
-import { ExitCode, HostCommandError, NotFoundError, PxError } from '../../errors.js';
+import { HostCommandError, NotFoundError, RegistryAuthError, RegistryUnreachableError, type PxError } from '../../errors.js';
 import { displayCommand, type CommandResult, type HostCommand, type RunOptions, type Runner } from '../command.js';
-
-/** Credentials missing or refused. Exit 1: not bad input to pxdeploy, and not a lock or a missing thing. */
-export class RegistryAuthError extends PxError {
-  readonly image: string | undefined;
-  constructor(message: string, image: string | undefined, cause?: unknown) {
-    super(
-      message,
-      ExitCode.other,
-      'pass registry credentials with --creds user:password, or log in with `skopeo login <registry>` and point --authfile (or REGISTRY_AUTH_FILE) at its auth.json',
-      { cause },
-    );
-    this.image = image;
-  }
-  override details(): Record<string, unknown> {
-    return { image: this.image };
-  }
-}
-
-export class RegistryUnreachableError extends PxError {
-  readonly image: string | undefined;
-  constructor(message: string, image: string | undefined, hint: string, cause?: unknown) {
-    super(message, ExitCode.other, hint, { cause });
-    this.image = image;
-  }
-  override details(): Record<string, unknown> {
-    return { image: this.image };
-  }
-}
 
 /** Go-quoted `msg="..."` content → plain text (`\"`, `\\`, `\n`, `\t`, `\uXXXX`). */
 function unquoteGo(s: string): string {

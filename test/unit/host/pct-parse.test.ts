@@ -1,6 +1,6 @@
 // pct list / status / config parsers against output laid out exactly as pct prints it.
 import { describe, expect, it } from 'vitest';
-import { UnexpectedOutputError } from '../../../src/host/output-error.js';
+import { UnexpectedOutputError } from '../../../src/errors.js';
 import { decodeDescription, parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } from '../../../src/host/pct.js';
 import { fixture } from './fixture.js';
 

@@ -1,19 +1,21 @@
 // PVE error texts (pve-cli.md §2.3) → typed errors, through runPve with a RecordingRunner.
 import { describe, expect, it } from 'vitest';
-import { ExitCode, HostCommandError, NotFoundError } from '../../../src/errors.js';
-import { pctConfig, pctCreate, pctDestroy, pctExec, pctPull, pctPush, pctSet, pctShutdown, pctStart, pctStop } from '../../../src/host/pct.js';
-import { pveamDownload, pveamUpdate } from '../../../src/host/pveam.js';
 import {
   AlreadyExistsError,
   AlreadyRunningError,
-  classifyPveFailure,
   ConfigLockTimeoutError,
   CtLockedError,
   CtNotFoundError,
+  ExitCode,
+  HostCommandError,
+  NotFoundError,
   NotRunningError,
   ParameterError,
   ProtectedError,
-} from '../../../src/host/pve-errors.js';
+} from '../../../src/errors.js';
+import { pctConfig, pctCreate, pctDestroy, pctExec, pctPull, pctPush, pctSet, pctShutdown, pctStart, pctStop } from '../../../src/host/pct.js';
+import { pveamDownload, pveamUpdate } from '../../../src/host/pveam.js';
+import { classifyPveFailure } from '../../../src/host/pve-errors.js';
 import { retryOnConfigLockTimeout, runPve } from '../../../src/host/pve-run.js';
 import { pveshNextId } from '../../../src/host/pvesh.js';
 import { RecordingRunner } from '../../../src/host/recording-runner.js';

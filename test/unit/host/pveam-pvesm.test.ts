@@ -1,6 +1,6 @@
 // pveam and pvesm: argv builders and parsers against output laid out by their printf formats.
 import { describe, expect, it } from 'vitest';
-import { UnexpectedOutputError } from '../../../src/host/output-error.js';
+import { UnexpectedOutputError } from '../../../src/errors.js';
 import { parsePveamAvailable, parsePveamList, pveamAvailable, pveamDownload, pveamList, pveamRemove, pveamUpdate } from '../../../src/host/pveam.js';
 import { parsePvesmList, parsePvesmPath, parsePvesmStatus, pvesmList, pvesmPath, pvesmStatus } from '../../../src/host/pvesm.js';
 import { fixture } from './fixture.js';

@@ -1,7 +1,7 @@
 // pvesh: `get ... --output-format json` argv and typed parsing of the API paths pxdeploy reads.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { UnexpectedOutputError } from '../../../src/host/output-error.js';
+import { UnexpectedOutputError } from '../../../src/errors.js';
 import {
   parseClusterLxc,
   parseNextId,

@@ -6,15 +6,8 @@ import { parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } f
 import { parsePveamAvailable, parsePveamList } from '../../../src/host/pveam.js';
 import { parsePvesmStatus } from '../../../src/host/pvesm.js';
 import { parseClusterLxc, parseNextId, parseNodes } from '../../../src/host/pvesh.js';
-import {
-  AlreadyExistsError,
-  AlreadyRunningError,
-  classifyPveFailure,
-  CtLockedError,
-  CtNotFoundError,
-  NotRunningError,
-  ParameterError,
-} from '../../../src/host/pve-errors.js';
+import { AlreadyExistsError, AlreadyRunningError, CtLockedError, CtNotFoundError, NotRunningError, ParameterError } from '../../../src/errors.js';
+import { classifyPveFailure } from '../../../src/host/pve-errors.js';
 import type { HostCommand } from '../../../src/host/command.js';
 
 const dir = path.resolve(import.meta.dirname, '../../fixtures/pve');

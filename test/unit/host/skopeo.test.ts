@@ -1,6 +1,6 @@
 // skopeo: argv (credentials secret), inspect/config/list-tags parsing, fatal stderr → typed errors.
 import { describe, expect, it } from 'vitest';
-import { ExitCode, HostCommandError, NotFoundError, UsageError } from '../../../src/errors.js';
+import { ExitCode, HostCommandError, NotFoundError, RegistryAuthError, RegistryUnreachableError, UsageError } from '../../../src/errors.js';
 import { displayCommand } from '../../../src/host/command.js';
 import { RecordingRunner } from '../../../src/host/recording-runner.js';
 import {
@@ -10,8 +10,6 @@ import {
   parseSkopeoInspect,
   parseSkopeoListTags,
   pveOciArchiveName,
-  RegistryAuthError,
-  RegistryUnreachableError,
   runSkopeo,
   skopeoCopy,
   skopeoFatalMessage,

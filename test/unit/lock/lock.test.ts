@@ -79,7 +79,7 @@ describe('acquire and release', () => {
 
   it('rejects operation names the log format cannot carry', async () => {
     await expect(acquireLock(deps(), 'app', 'Deploy Now')).rejects.toThrow(/invalid operation name/);
-    await expect(acquireLock(deps(), '../etc', 'deploy')).rejects.toThrow(/unsafe resource id/);
+    await expect(acquireLock(deps(), '../etc', 'deploy')).rejects.toThrow(/invalid resource id/);
   });
 
   it('locks are per resource', async () => {

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorruptStateError } from '../../../src/errors.js';
+import { RecordingRunner } from '../../../src/host/recording-runner.js';
+import { testContext } from '../../helpers/context.js';
 import type { InstanceState, Paths } from '../../../src/state/index.js';
 import {
   REMOVE,
@@ -25,6 +27,7 @@ beforeEach(() => {
   paths = makePaths(root);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
+const fx = () => testContext(new RecordingRunner(), { root }).ctx.effects;
 
 const running: InstanceState = {
   schemaVersion: 1,
@@ -42,7 +45,7 @@ const running: InstanceState = {
 
 describe('instance state', () => {
   it('round-trips the seed example at /var/lib/pxdeploy/state/<id>.state', async () => {
-    await writeInstanceState(paths, running);
+    await writeInstanceState(fx(), paths, running);
     const file = path.join(root, 'var/lib/pxdeploy/state/vikunja-main.state');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(running);
     expect(await readInstanceState(paths, 'vikunja-main')).toEqual(running);
@@ -51,10 +54,10 @@ describe('instance state', () => {
 
   it('optional fields may be absent; enums are enforced on write and on read', async () => {
     const { deployed_commit: _c, uptime_start: _u, ...minimal } = running;
-    await writeInstanceState(paths, { ...minimal, status: 'deploying', last_operation_status: 'in_progress' });
-    await expect(writeInstanceState(paths, { ...running, status: 'exploded' as never })).rejects.toThrow(/status/);
-    await expect(writeInstanceState(paths, { ...running, active_color: 'red' as never })).rejects.toThrow(/active_color/);
-    await expect(writeInstanceState(paths, { ...running, last_operation_time: 'yesterday' })).rejects.toThrow(/last_operation_time/);
+    await writeInstanceState(fx(), paths, { ...minimal, status: 'deploying', last_operation_status: 'in_progress' });
+    await expect(writeInstanceState(fx(), paths, { ...running, status: 'exploded' as never })).rejects.toThrow(/status/);
+    await expect(writeInstanceState(fx(), paths, { ...running, active_color: 'red' as never })).rejects.toThrow(/active_color/);
+    await expect(writeInstanceState(fx(), paths, { ...running, last_operation_time: 'yesterday' })).rejects.toThrow(/last_operation_time/);
     const file = paths.stateFile('vikunja-main');
     writeFileSync(file, JSON.stringify({ ...running, last_operation_status: 'meh' }));
     await expect(readInstanceState(paths, 'vikunja-main')).rejects.toThrow(/last_operation_status/);
@@ -69,15 +72,15 @@ describe('instance state', () => {
   });
 
   it('updates under the short lock: running → updating → running, then removal', async () => {
-    await writeInstanceState(paths, running);
-    const updating = await updateInstanceState(paths, 'vikunja-main', (cur) => cur && { ...cur, status: 'updating', last_operation_status: 'in_progress' });
+    await writeInstanceState(fx(), paths, running);
+    const updating = await updateInstanceState(fx(), paths, 'vikunja-main', (cur) => cur && { ...cur, status: 'updating', last_operation_status: 'in_progress' });
     expect(updating?.status).toBe('updating');
-    await updateInstanceState(paths, 'vikunja-main', (cur) => cur && { ...cur, status: 'running', active_color: 'green', last_operation_status: 'success' });
+    await updateInstanceState(fx(), paths, 'vikunja-main', (cur) => cur && { ...cur, status: 'running', active_color: 'green', last_operation_status: 'success' });
     expect(await readInstanceState(paths, 'vikunja-main')).toMatchObject({ status: 'running', active_color: 'green' });
-    await expect(updateInstanceState(paths, 'vikunja-main', (cur) => cur && { ...cur, instance_id: 'x' })).rejects.toThrow(/returned instance_id x/);
-    await updateInstanceState(paths, 'vikunja-main', () => REMOVE);
+    await expect(updateInstanceState(fx(), paths, 'vikunja-main', (cur) => cur && { ...cur, instance_id: 'x' })).rejects.toThrow(/returned instance_id x/);
+    await updateInstanceState(fx(), paths, 'vikunja-main', () => REMOVE);
     expect(await readInstanceState(paths, 'vikunja-main')).toBeUndefined();
-    expect(await removeInstanceState(paths, 'vikunja-main')).toBe(false);
+    expect(await removeInstanceState(fx(), paths, 'vikunja-main')).toBe(false);
   });
 });
 
@@ -85,16 +88,16 @@ describe('registry', () => {
   it('is empty when absent; register, list sorted, unregister', async () => {
     expect(await readRegistry(paths)).toEqual({ schemaVersion: 1, instances: {} });
     await Promise.all([
-      registerInstance(paths, 'vikunja-test', { container_id: 101, created_at: '2025-10-19T11:00:00Z' }),
-      registerInstance(paths, 'vikunja-main', { container_id: 100, created_at: '2025-10-19T10:00:00Z' }),
+      registerInstance(fx(), paths, 'vikunja-test', { container_id: 101, created_at: '2025-10-19T11:00:00Z' }),
+      registerInstance(fx(), paths, 'vikunja-main', { container_id: 100, created_at: '2025-10-19T10:00:00Z' }),
     ]);
     expect(await listRegisteredInstances(paths)).toEqual([
       { id: 'vikunja-main', container_id: 100, created_at: '2025-10-19T10:00:00Z' },
       { id: 'vikunja-test', container_id: 101, created_at: '2025-10-19T11:00:00Z' },
     ]);
     expect(JSON.parse(readFileSync(path.join(root, 'var/lib/pxdeploy/instances.json'), 'utf8')).schemaVersion).toBe(1);
-    expect(await unregisterInstance(paths, 'vikunja-test')).toBe(true);
-    expect(await unregisterInstance(paths, 'vikunja-test')).toBe(false);
+    expect(await unregisterInstance(fx(), paths, 'vikunja-test')).toBe(true);
+    expect(await unregisterInstance(fx(), paths, 'vikunja-test')).toBe(false);
     expect((await listRegisteredInstances(paths)).map((i) => i.id)).toEqual(['vikunja-main']);
   });
 

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CorruptStateError, PxError } from '../../../src/errors.js';
-import { REMOVE, defineStateSchema, readJson, updateJson, writeJsonAtomic, writeState } from '../../../src/state/index.js';
+import { RecordingRunner } from '../../../src/host/recording-runner.js';
+import { REMOVE, defineStateSchema, readJson, updateJson, withFileGuard, writeState } from '../../../src/state/index.js';
+import { testContext } from '../../helpers/context.js';
+
+/** Real effects (atomic writes, the short lock) over a runner that allows no host command. */
+const fx = () => testContext(new RecordingRunner(), { root: dir }).ctx.effects;
 
 let dir: string;
 beforeEach(() => {
@@ -25,13 +30,13 @@ async function corrupt(text: string): Promise<CorruptStateError> {
   return err as CorruptStateError;
 }
 
-describe('writeJsonAtomic', () => {
+describe('writeState through the effects seam', () => {
   it('creates the directory, writes pretty JSON with a newline, mode 0644 by default or as asked', async () => {
     const file = path.join(dir, 'deep/er/a.json');
-    await writeJsonAtomic(file, { schemaVersion: 2, n: 1 });
+    await writeState(fx(), file, Counter, { schemaVersion: 2, n: 1 });
     expect(readFileSync(file, 'utf8')).toBe('{\n  "schemaVersion": 2,\n  "n": 1\n}\n');
     expect(statSync(file).mode & 0o777).toBe(0o644);
-    await writeJsonAtomic(file, { schemaVersion: 2, n: 2 }, { mode: 0o600 });
+    await writeState(fx(), file, Counter, { schemaVersion: 2, n: 2 }, { mode: 0o600 });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(path.dirname(file))).toEqual(['a.json']);
   });
@@ -39,17 +44,14 @@ describe('writeJsonAtomic', () => {
   it('leaves no temp file when writing fails', async () => {
     const target = path.join(dir, 'is-a-dir');
     mkdirSync(path.join(target, 'child'), { recursive: true });
-    await expect(writeJsonAtomic(target, { a: 1 })).rejects.toThrow();
-    const circular: Record<string, unknown> = {};
-    circular.self = circular;
-    await expect(writeJsonAtomic(path.join(dir, 'c.json'), circular)).rejects.toThrow(/circular/);
+    await expect(writeState(fx(), target, Counter, { schemaVersion: 2, n: 1 })).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['is-a-dir']);
   });
 
   it('a concurrent reader sees the old or the new document, never a partial one', async () => {
     const file = path.join(dir, 'big.state');
     const pad = 'x'.repeat(256 * 1024);
-    await writeJsonAtomic(file, { schemaVersion: 2, n: 0, pad });
+    await writeState(fx(), file, Counter, { schemaVersion: 2, n: 0, pad });
     let stop = false;
     let reads = 0;
     const seen = new Set<number>();
@@ -61,7 +63,7 @@ describe('writeJsonAtomic', () => {
         reads++;
       }
     })();
-    for (let n = 1; n <= 60; n++) await writeJsonAtomic(file, { schemaVersion: 2, n, pad });
+    for (let n = 1; n <= 60; n++) await writeState(fx(), file, Counter, { schemaVersion: 2, n, pad });
     stop = true;
     await reader;
     expect(reads).toBeGreaterThan(10);
@@ -78,7 +80,7 @@ describe('readJson', () => {
 
   it('returns the validated document', async () => {
     const file = path.join(dir, 'ok.state');
-    await writeJsonAtomic(file, { schemaVersion: 2, n: 7 });
+    await writeState(fx(), file, Counter, { schemaVersion: 2, n: 7 });
     expect(await readJson(file, Counter)).toEqual({ schemaVersion: 2, n: 7 });
   });
 
@@ -115,7 +117,7 @@ describe('readJson', () => {
 
 describe('writeState', () => {
   it('refuses to write a document it would not read back', async () => {
-    await expect(writeState(path.join(dir, 'w.state'), Counter, { schemaVersion: 2, n: 1.5 })).rejects.toThrow(/refusing to write invalid counter/);
+    await expect(writeState(fx(), path.join(dir, 'w.state'), Counter, { schemaVersion: 2, n: 1.5 })).rejects.toThrow(/refusing to write invalid counter/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -125,7 +127,7 @@ describe('updateJson (the short lock)', () => {
     const file = path.join(dir, 'counter.state');
     await Promise.all(
       Array.from({ length: 25 }, () =>
-        updateJson(file, Counter, async (cur) => {
+        updateJson(fx(), file, Counter, async (cur) => {
           const n = cur?.n ?? 0;
           await new Promise((r) => setTimeout(r, 2)); // widen the read-modify-write window
           return { schemaVersion: 2 as const, n: n + 1 };
@@ -138,11 +140,11 @@ describe('updateJson (the short lock)', () => {
 
   it('undefined leaves the file as it is, REMOVE deletes it', async () => {
     const file = path.join(dir, 'u.state');
-    expect(await updateJson(file, Counter, () => undefined)).toBeUndefined();
+    expect(await updateJson(fx(), file, Counter, () => undefined)).toBeUndefined();
     expect(readdirSync(dir)).toEqual([]);
-    await updateJson(file, Counter, () => ({ schemaVersion: 2, n: 1 }));
-    expect(await updateJson(file, Counter, () => undefined)).toEqual({ schemaVersion: 2, n: 1 });
-    expect(await updateJson(file, Counter, () => REMOVE)).toBeUndefined();
+    await updateJson(fx(), file, Counter, () => ({ schemaVersion: 2, n: 1 }));
+    expect(await updateJson(fx(), file, Counter, () => undefined)).toEqual({ schemaVersion: 2, n: 1 });
+    expect(await updateJson(fx(), file, Counter, () => REMOVE)).toBeUndefined();
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -151,7 +153,7 @@ describe('updateJson (the short lock)', () => {
     writeFileSync(file, 'garbage');
     let ran = false;
     await expect(
-      updateJson(file, Counter, () => {
+      updateJson(fx(), file, Counter, () => {
         ran = true;
         return { schemaVersion: 2, n: 0 };
       }),
@@ -163,7 +165,7 @@ describe('updateJson (the short lock)', () => {
   it('releases the short lock when the updater throws', async () => {
     const file = path.join(dir, 't.state');
     await expect(
-      updateJson(file, Counter, () => {
+      updateJson(fx(), file, Counter, () => {
         throw new Error('nope');
       }),
     ).rejects.toThrow('nope');
@@ -173,7 +175,7 @@ describe('updateJson (the short lock)', () => {
   it('gives up (exit 5) when another writer holds the short lock too long', async () => {
     const file = path.join(dir, 'held.state');
     mkdirSync(`${file}.lock`); // a live writer's proper-lockfile lock (fresh mtime)
-    const err = await updateJson(file, Counter, () => ({ schemaVersion: 2 as const, n: 1 }), { waitMs: 200 }).catch((e: unknown) => e);
+    const err = await withFileGuard(file, async () => 'ran', 200).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PxError);
     expect((err as PxError).exitCode).toBe(5);
     expect((err as PxError).message).toMatch(/held\.state is being updated by another process/);
