@@ -2,12 +2,13 @@
 import { systemClock, type Context } from '../context.js';
 import { ExitCode, PxError } from '../errors.js';
 import { makePaths } from '../state/paths.js';
-import type { OperationLogger } from '../log/types.js';
+import type { OperationLog } from '../log/types.js';
+import type { EffectLog } from '../effects/real.js';
 import { emit, type CliIo } from './io.js';
 
-const silentLog: OperationLogger = { debug() {}, info() {}, warn() {}, error() {}, success() {} };
+const silentLog: EffectLog = { debug() {}, info() {}, warn() {}, error() {}, success() {}, effect() {} };
 
-async function makeEffects(io: CliIo, log: OperationLogger, redact?: (t: string) => string): Promise<Context['effects']> {
+async function makeEffects(io: CliIo, log: EffectLog, redact?: (t: string) => string): Promise<Context['effects']> {
   const { ExecaRunner } = await import('../host/execa-runner.js');
   const flags = io.flags();
   const base = { runner: new ExecaRunner(), paths: makePaths(), clock: systemClock, redact };
@@ -51,7 +52,7 @@ export async function runOperation<R extends object>(
   const { createRedactor } = await import('../log/redact.js');
   const redactor = createRedactor(spec.secrets?.filter((s): s is string => !!s) ?? []);
   const redact = (t: string) => redactor.redact(t);
-  let log: (OperationLogger & { close(): Promise<void> }) | undefined;
+  let log: OperationLog | undefined;
   if (!flags.dryRun) {
     const { openOperationLog } = await import('../log/index.js');
     log = await openOperationLog({ paths, resourceId: spec.resource, operation: spec.operation, secrets: spec.secrets });
@@ -60,13 +61,12 @@ export async function runOperation<R extends object>(
   const ctx: Context = { effects, paths, clock: systemClock, flags, report: io.reporter(), log: log ?? silentLog };
   try {
     const result = await fn(ctx);
-    log?.success(`${spec.operation} finished (exit ${ExitCode.ok})`);
+    log?.finish(ExitCode.ok, `${spec.operation} done`);
     const plan = effects.plan;
     emit(io, plan ? { ...result, dryRun: true, plan } : result, () => render(result));
   } catch (err) {
     const code = err instanceof PxError ? err.exitCode : ExitCode.other;
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    log?.error(`${spec.operation} failed: ${message} (exit ${code})`);
+    log?.finish(code, `${spec.operation} failed: ${err instanceof Error ? err.message : String(err)}`);
     throw err;
   } finally {
     await log?.close();

@@ -1,18 +1,21 @@
 // Effects performed for real: each mutating host command and file change is done, then written to the operation log.
 import type { CommandResult, HostCommand, RunOptions, Runner } from '../host/command.js';
 import type { LockDeps } from '../lock/types.js';
-import type { OperationLogger } from '../log/types.js';
+import type { OperationLog } from '../log/types.js';
 import type { Paths } from '../state/paths.js';
 import type { Clock } from '../context.js';
 import { describeEffect } from './describe.js';
 import { makeDir, removePath, renamePath, symlinkAtomic, writeFileAtomic } from './files.js';
 import type { Effect, Effects, WriteOptions } from './types.js';
 
+/** What the effects need of the operation log: the levels and the audit line per effect. */
+export type EffectLog = Pick<OperationLog, 'debug' | 'info' | 'warn' | 'error' | 'success' | 'effect'>;
+
 export interface RealEffectsOptions {
   runner: Runner;
   paths: Paths;
   clock: Clock;
-  log: OperationLogger;
+  log: EffectLog;
   /** The log's redactor, so a secret registered for the operation is masked in every line. */
   redact?: (text: string) => string;
 }
@@ -37,7 +40,7 @@ export class RealEffects implements Effects {
       throw err;
     }
     const extra = outcome(result);
-    this.o.log.info(extra ? `${text} (${extra})` : text);
+    this.o.log.effect(extra ? `${text} (${extra})` : text);
     return result;
   }
 
@@ -81,11 +84,11 @@ export class RealEffects implements Effects {
   async withLock<T>(resource: string, operation: string, fn: () => Promise<T>): Promise<T> {
     const { withLock } = await import('../lock/with-lock.js');
     return withLock(this.lockDeps(), resource, operation, async () => {
-      this.o.log.info(describeEffect({ kind: 'lock', resource, operation }));
+      this.o.log.effect(describeEffect({ kind: 'lock', resource, operation }));
       try {
         return await fn();
       } finally {
-        this.o.log.info(describeEffect({ kind: 'unlock', resource }));
+        this.o.log.effect(describeEffect({ kind: 'unlock', resource }));
       }
     });
   }

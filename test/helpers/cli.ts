@@ -1,6 +1,7 @@
 // Runs the built pxdeploy binary as a user would, with pvesim first on PATH and a throwaway PXDEPLOY_ROOT.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -73,3 +74,42 @@ export function hostTool(tool: 'pct' | 'pveam' | 'pvesm' | 'pvesh', args: string
 }
 
 export const BUSYBOX_TEMPLATE = 'local:vztmpl/busybox-1.35-default_20251101_amd64.tar.xz';
+
+/**
+ * Stand-ins for the host tools in tests without pvesim: each records its argv and answers from
+ * `answers` (keyed by the argv joined with spaces, e.g. `pct list`); anything else exits 99.
+ */
+export function stubHostTools(answers: Record<string, string> = {}): { dir: string; calls(): string[] } {
+  const dir = makeRoot('pxdeploy-stubs-');
+  const log = path.join(dir, 'calls.log');
+  const table = path.join(dir, 'answers.json');
+  writeFileSync(table, JSON.stringify(answers));
+  for (const tool of HOST_TOOLS) {
+    const shim = path.join(dir, tool);
+    writeFileSync(
+      shim,
+      `#!${process.execPath}\nconst fs = require('fs');\nconst argv = ['${tool}', ...process.argv.slice(2)].join(' ');\nfs.appendFileSync(${JSON.stringify(log)}, argv + '\\n');\nconst a = JSON.parse(fs.readFileSync(${JSON.stringify(table)}, 'utf8'));\nif (argv in a) process.stdout.write(a[argv]); else { process.stderr.write('stub: unexpected ' + argv + '\\n'); process.exit(99); }\n`,
+    );
+    chmodSync(shim, 0o755);
+  }
+  return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+}
+
+/** Every file under `dir` with its content hash, mode and link target: equal snapshots mean nothing changed. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      const st = lstatSync(p);
+      const rel = path.relative(dir, p);
+      if (st.isSymbolicLink()) out[rel] = `link ${readlinkSync(p)}`;
+      else if (st.isDirectory()) {
+        out[rel] = `dir ${st.mode.toString(8)}`;
+        walk(p);
+      } else out[rel] = `file ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
+    }
+  };
+  walk(dir);
+  return out;
+}

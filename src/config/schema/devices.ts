@@ -1,4 +1,4 @@
-// container.devices: host device passthrough (pct devN), path under /dev/, access mode and owner in the container.
+// container.devices: host device passthrough (pct devN): path under /dev/, node mode, owner and deny-write in the container.
 import { z } from 'zod';
 import { show } from '../problems/show.js';
 import { intBetween, MAX_UNIX_ID } from './primitives.js';
@@ -12,20 +12,24 @@ const devicePath = z.string().superRefine((p, ctx) => {
   }
 });
 
-const mode = z
-  .enum(['rw', 'r', 'w'])
-  .superRefine((m, ctx) => {
-    // pct devN offers read-write or deny-write (read-only) and nothing else.
-    if (m === 'w') ctx.addIssue({ code: 'custom', message: '"w" (write-only) cannot be set through pct, which offers rw or r (deny-write); use rw or r' });
-  })
-  .transform((m) => m as 'rw' | 'r');
+/** pct devN `mode`: the octal permissions of the device node inside the CT, e.g. "0660" (pve-cli.md §3.5). */
+const mode = z.preprocess(
+  (v) => (typeof v === 'number' ? `0${v.toString(8)}` : v),
+  z.string().superRefine((m, ctx) => {
+    if (!/^0?[0-7]{3,4}$/.test(m)) ctx.addIssue({ code: 'custom', message: `${show(m)} is not an octal file mode like "0660"` });
+  }),
+);
 
 export const deviceSchema = z
   .object({
     path: devicePath,
-    mode: mode.default('rw'),
-    uid: intBetween(0, MAX_UNIX_ID).default(0),
-    gid: intBetween(0, MAX_UNIX_ID).default(0),
+    /** Permissions of the node inside the CT; pct's default (the host node's) when absent. */
+    mode: mode.optional(),
+    /** pct `deny-write`: the CT may read the device but not write it. */
+    read_only: z.boolean().default(false),
+    /** Owner inside the CT; for /dev/dri/* the gid of `render`/`video` there is looked up when absent. */
+    uid: intBetween(0, MAX_UNIX_ID).optional(),
+    gid: intBetween(0, MAX_UNIX_ID).optional(),
     /** Informational: pct reads the numbers from the host device; when given, both are needed (rules.ts). */
     major: intBetween(0, 4095).optional(),
     minor: intBetween(0, 1048575).optional(),

@@ -41,7 +41,7 @@ const hostPath = z
   })
   .transform(normalizeAbsolutePath);
 
-/** `"10G"`; a plain number is read as GB (like resources.storage) and written `"<n>G"`. */
+/** `"10G"`; a plain number is read as GB (like resources.disk) and written `"<n>G"`. */
 const diskSize = z.preprocess(
   (v) => (typeof v === 'number' ? `${v}G` : v),
   z.string().superRefine((s, ctx) => {

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { HostCommand } from '../command.js';
 import { pveBool } from '../property-string.js';
 import { vmidArg } from '../vmid.js';
-import { configArgs, createOnlyArgs, setOnlyArgs, type PctCreateOptions, type PctSetOptions } from './config-args.js';
+import { CREATE_PARAMS, SET_PARAMS, optionArgs, type PctCreateOptions, type PctSetOptions } from './config-args.js';
 
 const PCT = 'pct';
 
@@ -44,14 +44,14 @@ export function pctConfig(vmid: number, opts: { current?: boolean; snapshot?: st
 }
 
 export function pctCreate(vmid: number, ostemplate: string, opts: PctCreateOptions = {}): HostCommand {
-  const args = ['create', vmidArg(vmid), ostemplate, ...configArgs(opts), ...createOnlyArgs(opts)];
-  return cmd(args, opts.password ? { secrets: [opts.password] } : {});
+  const { args, secrets } = optionArgs(opts, CREATE_PARAMS);
+  return cmd(['create', vmidArg(vmid), ostemplate, ...args], secrets.length > 0 ? { secrets } : {});
 }
 
 export function pctSet(vmid: number, opts: PctSetOptions): HostCommand {
-  const rest = [...configArgs(opts), ...setOnlyArgs(opts)];
-  if (rest.length === 0) throw new UsageError('pct set: no options specified');
-  return cmd(['set', vmidArg(vmid), ...rest]);
+  const { args } = optionArgs(opts, SET_PARAMS);
+  if (args.length === 0) throw new UsageError('pct set: no options specified');
+  return cmd(['set', vmidArg(vmid), ...args]);
 }
 
 export function pctStart(vmid: number, opts: { skiplock?: boolean } = {}): HostCommand {

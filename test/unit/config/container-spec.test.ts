@@ -14,7 +14,7 @@ describe('minimal container spec', () => {
       container: {
         hostname: 'web',
         template: 'debian-12',
-        resources: { cores: 2, memory: 1024, storage: 10 },
+        resources: { cores: 2, memory: 1024, swap: 512, disk: 10 },
         network: { bridge: 'vmbr0', ip: 'dhcp' },
         start_on_boot: false,
         unprivileged: true,
@@ -42,7 +42,7 @@ describe('full container spec', () => {
       hostname: 'app-01',
       template: 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst',
       node: 'pve01',
-      resources: { cores: 4, memory: 4096, storage: 32 },
+      resources: { cores: 4, memory: 4096, swap: 512, disk: 32 },
       storage_pool: 'local-lvm',
       start_on_boot: true,
       unprivileged: true,
@@ -68,8 +68,8 @@ describe('full container spec', () => {
 
   it('keeps devices with defaults', () => {
     expect(ct.devices).toEqual([
-      { path: '/dev/dri/renderD128', mode: 'rw', uid: 0, gid: 44, major: 226, minor: 128 },
-      { path: '/dev/ttyUSB0', mode: 'r', uid: 0, gid: 0 },
+      { path: '/dev/dri/renderD128', mode: '0660', read_only: false, uid: 0, gid: 44, major: 226, minor: 128 },
+      { path: '/dev/ttyUSB0', read_only: true },
     ]);
   });
 

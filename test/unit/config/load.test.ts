@@ -87,7 +87,7 @@ describe('validateSpecFile', () => {
 describe('loadContainerSpec', () => {
   it('returns the normalized spec', async () => {
     const spec = await loadContainerSpec(fixture('good-minimal.yaml'), {});
-    expect(spec.container.resources).toEqual({ cores: 2, memory: 1024, storage: 10 });
+    expect(spec.container.resources).toEqual({ cores: 2, memory: 1024, swap: 512, disk: 10 });
   });
 
   it('throws one ConfigError carrying every problem', async () => {

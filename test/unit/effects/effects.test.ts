@@ -49,7 +49,7 @@ describe('RealEffects', () => {
     expect(statSync(env).mode & 0o777).toBe(0o600);
     expect(existsSync(path.join(root, 'srv/app/current'))).toBe(false);
     expect(existsSync(path.join(root, 'var/lock/pxdeploy/web.lock'))).toBe(false);
-    const messages = log.lines.map((l) => l.replace(/^\[[^\]]+\] \[[A-Z]+\] \[[a-z-]+\] /, ''));
+    const messages = log.lines.map((l) => l.replace(/^\[[^\]]+\] \[[A-Z]+\] \[[a-z-]+\] (effect: )?/, ''));
     expect(messages.map((m) => m.replace(/ \(exit 0, [\d.]+s\)$/, ''))).toEqual([
       'lock web for deploy',
       `mkdir ${root}/srv/app (mode 0755)`,
@@ -100,7 +100,7 @@ describe('PlanEffects (--dry-run)', () => {
     mkdirSync(real.root, { recursive: true });
     await sampleOperation(real.ctx);
     const plan = ctx.effects.plan!.map((p) => p.display.replaceAll(root, '<root>'));
-    const performed = real.log.lines.map((l) => l.replace(/^\[[^\]]+\] \[[A-Z]+\] \[[a-z-]+\] /, '').replace(/ \(exit 0, [\d.]+s\)$/, '').replaceAll(`${root}/real`, '<root>'));
+    const performed = real.log.lines.map((l) => l.replace(/^\[[^\]]+\] \[[A-Z]+\] \[[a-z-]+\] (effect: )?/, '').replace(/ \(exit 0, [\d.]+s\)$/, '').replaceAll(`${root}/real`, '<root>'));
     expect(plan.filter((p) => !p.startsWith('then '))).toEqual(performed.map((p) => p.replace(/<root>\/real/g, '<root>')));
     expect(plan).toContain('then wait for an IPv4 address on eth0 of CT 200');
     expect(printed.every((l) => l.startsWith('[dry-run] '))).toBe(true);

@@ -60,7 +60,9 @@ describe('pxdeploy lock', () => {
 
     const dry = pxdeploy(['lock', 'release', 'web', '--force', '--dry-run'], { root });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('[dry-run] would remove');
+    expect(dry.stdout).toContain('[dry-run] release lock web (forced)\n');
+    const dryRefused = pxdeploy(['lock', 'release', 'web', '--dry-run'], { root });
+    expect(dryRefused.code).toBe(5); // a plan refuses exactly as the run would
     expect(existsSync(path.join(root, 'var/lock/pxdeploy/web.lock'))).toBe(true);
 
     const forced = pxdeploy(['lock', 'release', 'web', '--force'], { root });
