@@ -1,19 +1,8 @@
-// Where an operation log lives on disk: `<id>.log` (symlink to the live file) and its rotated parts.
+// Where an operation log lives on disk: `<id>.log` (symlink to the live part) and its numbered parts.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Paths } from '../state/paths.js';
 import { assertSafeId } from '../state/paths.js';
-
-/**
- * winston-daily-rotate-file (file-stream-rotator) never renames the live file on rotation: it
- * opens the next numbered file instead. So the data files are `<id>.part.log`,
- * `<id>.part.1.log`, `<id>.part.2.log`, … (rotated ones gzipped to `….log.gz`), and `<id>.log`
- * is a symlink to whichever is live. The literal moment pattern `[part]` yields the constant
- * `part`, which disables date-based rotation.
- */
-export function rotationNaming(resourceId: string): { filename: string; datePattern: string; extension: string } {
-  return { filename: assertSafeId(resourceId), datePattern: '[part]', extension: '.log' };
-}
 
 export function liveLogName(resourceId: string): string {
   return `${resourceId}.log`;
@@ -35,13 +24,10 @@ export interface LogFiles {
 
 export async function listLogFiles(paths: Paths, resourceId: string): Promise<LogFiles> {
   const id = assertSafeId(resourceId);
-  let names: string[];
-  try {
-    names = await readdir(paths.logDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { current: undefined, parts: [] };
+  const names = await readdir(paths.logDir).catch((err: NodeJS.ErrnoException): string[] => {
+    if (err.code === 'ENOENT') return [];
     throw err;
-  }
+  });
   const parts = names
     .map((n) => ({ n, idx: partIndex(id, n) }))
     .filter((x): x is { n: string; idx: number } => x.idx !== undefined)

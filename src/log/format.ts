@@ -3,18 +3,11 @@
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'success'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/**
- * winston priorities (lower = more severe). SUCCESS sits between WARN and INFO so that a log
- * filtered to `info` still records completions.
- */
+/** winston priorities (lower = more severe); SUCCESS above INFO so a log filtered to `info` keeps completions. */
 export const WINSTON_LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, success: 2, info: 3, debug: 4 };
 
 /** Operation names appear in log lines and lock metadata; the log format only allows `[a-z-]+`. */
-const OPERATION_RE = /^[a-z][a-z-]{0,63}$/;
-
-export function isOperationName(op: string): boolean {
-  return OPERATION_RE.test(op);
-}
+export const isOperationName = (op: string): boolean => /^[a-z][a-z-]{0,63}$/.test(op);
 
 export function assertOperationName(op: string): string {
   if (!isOperationName(op)) {

@@ -1,33 +1,24 @@
 // An in-memory OperationLog for unit tests of other modules: same line format and redaction, no files.
 import type { Clock } from '../context.js';
 import { systemClock } from '../context.js';
-import type { LogLevel } from './format.js';
-import { assertOperationName, formatLogLines } from './format.js';
+import { assertOperationName } from './format.js';
 import { createRedactor } from './redact.js';
 import type { OperationLog } from './types.js';
+import { buildOperationLog } from './writer.js';
 
 export interface MemoryLog extends OperationLog {
   readonly lines: string[];
 }
 
 export function createMemoryLog(operation: string, opts: { clock?: Clock; secrets?: readonly string[] } = {}): MemoryLog {
-  assertOperationName(operation);
-  const clock = opts.clock ?? systemClock;
-  const redactor = createRedactor(opts.secrets ?? []);
   const lines: string[] = [];
-  const write = (level: LogLevel) => (m: string) => {
-    lines.push(...formatLogLines(clock.now(), level, operation, redactor.redact(m)));
-  };
-  return {
-    lines,
+  const log = buildOperationLog({
     file: '(memory)',
-    operation,
-    addSecret: (v) => redactor.add(v),
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    success: write('success'),
+    operation: assertOperationName(operation),
+    clock: opts.clock ?? systemClock,
+    redactor: createRedactor(opts.secrets ?? []),
+    store: (_level, line) => lines.push(line),
     close: async () => {},
-  };
+  });
+  return { ...log, lines };
 }
