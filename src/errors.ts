@@ -340,3 +340,34 @@ export class RegistryUnreachableError extends PxError {
   }
 }
 
+
+/** A provisioning step failed inside the CT; the step and the tail of its output are kept in the container state. */
+export class ProvisionStepError extends PxError {
+  readonly step: string;
+  readonly outputTail: string;
+  constructor(step: string, message: string, outputTail: string, hint?: string, options?: { cause?: unknown }) {
+    super(`provisioning step ${step} failed: ${message}${outputTail ? `\n${outputTail}` : ''}`, ExitCode.other, hint, options);
+    this.step = step;
+    this.outputTail = outputTail;
+  }
+  override details(): Record<string, unknown> {
+    return { step: this.step, output: this.outputTail };
+  }
+}
+
+/**
+ * The host cannot take the spec as it is: every problem at once, as `validate` prints them. Exit 2
+ * when the spec cannot work here (taken vmid, memory beyond the node's, a pool without rootdir), 3
+ * when only something on the host is missing (a template, a bridge, a storage, a device).
+ */
+export class PreflightError extends PxError {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[], onlyMissing: boolean, hint?: string) {
+    const head = problems.length === 1 ? 'preflight failed' : `preflight failed (${problems.length} problems)`;
+    super(`${head}:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`, onlyMissing ? ExitCode.notFound : ExitCode.badInput, hint);
+    this.problems = problems;
+  }
+  override details(): Record<string, unknown> {
+    return { problems: this.problems };
+  }
+}

@@ -11,7 +11,10 @@ import type { ContainerSpec } from './schema/spec.js';
 import { attachEnvSecrets } from './secrets.js';
 import { readYaml } from './yaml/source.js';
 
-export type SpecResult = { ok: true; kind: 'container'; spec: ContainerSpec } | { ok: false; problems: ConfigProblem[] };
+/** Where a spec value came from, so problems found later (preflight against the host) point at the file's line too. */
+export type LineOf = (path: SpecPath) => number | undefined;
+
+export type SpecResult = { ok: true; kind: 'container'; spec: ContainerSpec; lineOf: LineOf } | { ok: false; problems: ConfigProblem[] };
 
 /** Script bodies are shell/python source: their `${VAR}` belongs to the script, not to us. */
 function isScriptContent(path: SpecPath): boolean {
@@ -63,5 +66,5 @@ export function parseContainerSpecText(text: string, file: string, env: NodeJS.P
   }
 
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: finish(problems) };
-  return { ok: true, kind: 'container', spec: attachEnvSecrets(parsed.data, src.secretEnvValues) };
+  return { ok: true, kind: 'container', spec: attachEnvSecrets(parsed.data, src.secretEnvValues), lineOf: src.lineOf };
 }

@@ -1,7 +1,7 @@
 // Public face of config/: validate spec files and expose their types. Import it lazily (`await import(...)`): it loads zod and yaml.
-export { validateSpecFile, loadContainerSpec } from './load.js';
+export { validateSpecFile, loadContainerSpec, loadContainerSpecSource } from './load.js';
 export { parseContainerSpecText } from './container-spec.js';
-export type { SpecResult } from './container-spec.js';
+export type { LineOf, SpecResult } from './container-spec.js';
 export { secretValues, isSecretKey, SECRET_FIELDS } from './secrets.js';
 export { parseTemplateRef } from './schema/names.js';
 export type { TemplateRef } from './schema/names.js';

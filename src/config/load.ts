@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import type { ConfigProblem } from '../errors.js';
 import { parseContainerSpecText } from './container-spec.js';
-import type { SpecResult } from './container-spec.js';
+import type { LineOf, SpecResult } from './container-spec.js';
 import type { ContainerSpec } from './schema/spec.js';
 
 function readProblem(file: string, err: unknown): ConfigProblem {
@@ -27,9 +27,13 @@ export async function validateSpecFile(file: string, env: NodeJS.ProcessEnv = pr
   return parseContainerSpecText(text, file, env);
 }
 
-/** The validated container spec in `file`; throws ConfigError carrying every problem. */
-export async function loadContainerSpec(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ContainerSpec> {
+/** The validated container spec in `file` with its line lookup; throws ConfigError carrying every problem. */
+export async function loadContainerSpecSource(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ spec: ContainerSpec; lineOf: LineOf }> {
   const result = await validateSpecFile(file, env);
   if (!result.ok) throw new ConfigError(result.problems, 'fix the file and run `pxdeploy validate -f <file>` again');
-  return result.spec;
+  return { spec: result.spec, lineOf: result.lineOf };
+}
+
+export async function loadContainerSpec(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ContainerSpec> {
+  return (await loadContainerSpecSource(file, env)).spec;
 }

@@ -76,9 +76,9 @@ export class RealEffects implements Effects {
     return { paths: this.o.paths, clock: this.o.clock, log: this.o.log };
   }
 
-  async guard<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  async guard<T>(file: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
     const { withFileGuard } = await import('../state/file-guard.js');
-    return withFileGuard(file, fn);
+    return withFileGuard(file, fn, opts.waitMs);
   }
 
   async withLock<T>(resource: string, operation: string, fn: () => Promise<T>): Promise<T> {

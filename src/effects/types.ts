@@ -41,7 +41,7 @@ export interface Effects extends Runner {
   symlink(target: string, path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Run a state file's read-modify-write under its short lock (crash-safe, other processes wait). */
-  guard<T>(file: string, fn: () => Promise<T>): Promise<T>;
+  guard<T>(file: string, fn: () => Promise<T>, opts?: { waitMs?: number }): Promise<T>;
   /** Run `fn` holding the resource's operation lock (exit 5 when a live process holds it). */
   withLock<T>(resource: string, operation: string, fn: () => Promise<T>): Promise<T>;
   /** Remove a resource's lock: a stale one at once, a live holder's only with `force` (else exit 5). */

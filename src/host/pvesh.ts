@@ -172,3 +172,17 @@ export function parseNodeStatus(stdout: string): PveNodeStatus {
 export function pveVersionOf(status: Pick<PveNodeStatus, 'pveversion'>): string | undefined {
   return /^pve-manager\/([^/]+)/.exec(status.pveversion)?.[1];
 }
+
+/** The node's network interfaces (`/nodes/<node>/network`), optionally of one type (`bridge`). */
+export function pveshNodeNetwork(node: string = 'localhost', type?: string): HostCommand {
+  return pveshGet(`/nodes/${encodeURIComponent(node)}/network`, type ? { type } : {});
+}
+
+const ifaceSchema = z
+  .object({ iface: z.string(), type: z.string(), active: num.optional(), cidr: z.string().optional(), address: z.string().optional() })
+  .passthrough();
+export type PveIface = z.infer<typeof ifaceSchema>;
+
+export function parseNodeNetwork(stdout: string): PveIface[] {
+  return check('pvesh get /nodes/<node>/network', z.array(ifaceSchema), stdout);
+}

@@ -13,12 +13,17 @@ export interface Paths {
   lockDir: string;
   logDir: string;
   backupDir: string;
+  /** pxdeploy's record of each CT it made: spec hash, provisioning steps done, the failed step. */
+  containersDir: string;
+  /** Host-side scratch files on their way into a CT (`pct push`); removed after use. */
+  scratchDir: string;
   instanceConfig(id: string): string;
   stateFile(id: string): string;
   healthFile(id: string): string;
   lockPath(id: string): string;
   logFile(id: string): string;
   backupsOf(id: string): string;
+  containerState(vmid: number): string;
 }
 
 /** Resource ids become file names: refuse anything that could escape its directory. */
@@ -42,12 +47,15 @@ export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Path
     lockDir: r('var/lock/pxdeploy'),
     logDir: r('var/log/pxdeploy'),
     backupDir: r('var/backups/pxdeploy'),
+    containersDir: r('var/lib/pxdeploy/containers'),
+    scratchDir: r('var/lib/pxdeploy/tmp'),
     instanceConfig: (id) => path.join(p.instanceConfigDir, `${assertSafeId(id)}.yaml`),
     stateFile: (id) => path.join(p.stateDir, `${assertSafeId(id)}.state`),
     healthFile: (id) => path.join(p.healthDir, `${assertSafeId(id)}.json`),
     lockPath: (id) => path.join(p.lockDir, `${assertSafeId(id)}.lock`),
     logFile: (id) => path.join(p.logDir, `${assertSafeId(id)}.log`),
     backupsOf: (id) => path.join(p.backupDir, assertSafeId(id)),
+    containerState: (vmid) => path.join(p.containersDir, `${Math.trunc(vmid)}.json`),
   };
   return p;
 }

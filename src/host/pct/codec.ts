@@ -128,6 +128,6 @@ export function argValue(key: string, desc: KeyDesc, value: unknown): string {
     if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) throw new UsageError(`environment variable ${name} contains control characters`);
     return `${name}=${v}`;
   }
-  if (desc.type === 'tags' && (value as string[]).length === 0) throw new UsageError(`${key}: empty list`);
+  if (Array.isArray(value) && value.length === 0) throw new UsageError(`${key}: empty list (leave the option out instead)`);
   return printValue(desc, value);
 }

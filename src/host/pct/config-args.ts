@@ -9,14 +9,18 @@ export type PctCreateOptions = PctOptions & PctCreateParams & {
 };
 export type PctSetOptions = PctOptions & PctSetParams & { extra?: Readonly<Record<string, string>> };
 
-function tableArgs(table: Record<string, KeyDesc>, opts: Record<string, unknown>, out: string[], secrets: string[]): void {
+function tableArgs(table: Record<string, KeyDesc>, opts: Record<string, unknown>, out: string[], secrets: string[], forSet: boolean): void {
   for (const [key, desc] of Object.entries(table)) {
     const value = opts[key];
     if (value === undefined) continue;
+    // pve-cli.md §3.1: snapshot bookkeeping is never settable, and a CT's privilege level only at create.
+    if (desc.apply === 'internal') throw new UsageError(`pct: '${key}' is not settable`);
+    if (forSet && desc.apply === 'fixed' && table === PCT_KEYS) throw new UsageError(`pct set: unable to modify read-only option: '${key}'`);
     if (desc.indexed !== undefined) {
       const byIndex = value as Record<number, unknown>;
-      for (const n of Object.keys(byIndex).map(Number).sort((a, b) => a - b)) {
-        if (!Number.isInteger(n) || n < 0 || n > desc.indexed) throw new UsageError(`invalid ${key} index ${n}: must be 0..${desc.indexed}`);
+      for (const text of Object.keys(byIndex).sort((a, b) => Number(a) - Number(b))) {
+        const n = Number(text);
+        if (!/^(0|[1-9]\d*)$/.test(text) || n > desc.indexed) throw new UsageError(`invalid ${key} index ${text}: must be 0..${desc.indexed}`);
         out.push(`--${key}${n}`, argValue(key, desc, byIndex[n]));
       }
       continue;
@@ -32,8 +36,9 @@ export function optionArgs(opts: PctCreateOptions | PctSetOptions, params: typeo
   const args: string[] = [];
   const secrets: string[] = [];
   const o = opts as Record<string, unknown>;
-  tableArgs(PCT_KEYS, o, args, secrets);
-  tableArgs(params, o, args, secrets);
+  const forSet = params === SET_PARAMS;
+  tableArgs(PCT_KEYS, o, args, secrets, forSet);
+  tableArgs(params, o, args, secrets, forSet);
   for (const k of Object.keys(opts.extra ?? {}).sort()) args.push(`--${k}`, opts.extra![k]!);
   return { args, secrets };
 }

@@ -1,7 +1,7 @@
 // `pct config` output ⇄ typed config through the key table; unknown keys and odd values are kept, never fatal.
 import { isDeepStrictEqual } from 'node:util';
 import { parseValue, printValue } from './codec.js';
-import { lookupKey, type PctOptions } from './keys.js';
+import { lookupKey, type PCT_KEYS, type PctKey, type PctOptions } from './keys.js';
 
 export interface LxcEntry {
   /** Full key including the `lxc.` prefix, e.g. `lxc.init.cmd`. */
@@ -9,7 +9,8 @@ export interface LxcEntry {
   value: string;
 }
 
-type Indexed = 'mp' | 'net' | 'dev' | 'unused';
+/** `mp`, `net`, `dev`, `unused`: the table's indexed keys. */
+type Indexed = { [K in PctKey]: (typeof PCT_KEYS)[K] extends { indexed: number } ? K : never }[PctKey];
 
 /** Parsed `pct config`: typed keys (indexed ones always present, possibly empty) plus what the table does not know. */
 export interface PctConfig extends Omit<PctOptions, Indexed>, Required<Pick<PctOptions, Indexed>> {
@@ -72,8 +73,14 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * unchanged); a changed or new value prints in PVE's canonical form.
  */
 export function formatPctConfig(cfg: PctConfig): string[] {
-  const entries: Array<[string, string]> = Object.entries(cfg.unknown);
   const typed = cfg as unknown as Record<string, unknown>;
+  // A key that now has a typed value (an unreadable one was replaced) prints once, from the typed value.
+  const entries: Array<[string, string]> = Object.entries(cfg.unknown).filter(([k]) => {
+    const known = lookupKey(k);
+    if (!known) return true;
+    const v = typed[known.name];
+    return known.index === undefined ? v === undefined : (v as Record<number, unknown> | undefined)?.[known.index] === undefined;
+  });
   const print = (key: string, value: unknown) => {
     const known = lookupKey(key)!;
     const raw = cfg.raw[key];

@@ -1,7 +1,7 @@
 // pct list / status / config parsers against output laid out exactly as pct prints it.
 import { describe, expect, it } from 'vitest';
 import { UnexpectedOutputError } from '../../../src/errors.js';
-import { decodeDescription, parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } from '../../../src/host/pct.js';
+import { decodeDescription, encodeDescription, formatPctConfig, parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } from '../../../src/host/pct.js';
 import { fixture } from './fixture.js';
 
 describe('parsePctList', () => {
@@ -77,9 +77,9 @@ describe('parsePctConfig', () => {
     expect(cfg.searchdomain).toEqual(['lan', 'example.org']);
   });
 
-  it('URL-decodes the one-line description (%0A, %3A, %25, UTF-8 bytes) and drops the trailing newline', () => {
+  it('URL-decodes the one-line description (%0A, %3A, %25, UTF-8 bytes) and drops the trailing newline; raw keeps the printed text', () => {
     expect(cfg.description).toBe('Managed by pxdeploy: web\nowner: café team, 100% uptime');
-    expect(cfg.values['description']).toBe(cfg.description);
+    expect(cfg.raw['description']).toBe('Managed by pxdeploy%3A web%0Aowner%3A caf%C3%A9 team, 100%25 uptime%0A');
   });
 
   it('parses rootfs, mpN (numeric order, mp10 after mp2), netN, devN, unusedN and features', () => {
@@ -89,21 +89,21 @@ describe('parsePctConfig', () => {
     expect(cfg.mp[2]).toEqual({ volume: 'local-lvm:vm-200-disk-2', mp: '/var/lib/app', acl: false, quota: true, replicate: false, size: '512M' });
     expect(cfg.mp[10]).toEqual({ volume: '/srv/shared', mp: '/shared', mountoptions: ['noatime', 'nodev'], ro: true, shared: true });
     expect(cfg.net[0]).toEqual({
-      name: 'eth0', bridge: 'vmbr0', firewall: true, gw: '10.203.0.1', hostManaged: true, hwaddr: 'BC:24:11:5E:2A:01',
+      name: 'eth0', bridge: 'vmbr0', firewall: true, gw: '10.203.0.1', 'host-managed': true, hwaddr: 'BC:24:11:5E:2A:01',
       ip: '10.203.0.50/24', tag: 20, type: 'veth',
     });
     expect(cfg.net[1]).toEqual({
       name: 'eth1', bridge: 'vmbr1', hwaddr: 'BC:24:11:5E:2A:02', ip: 'dhcp', ip6: 'auto', mtu: 1450, rate: 12.5,
-      trunks: [10, 20, 30], type: 'veth', extra: { 'vlan-magic': 'on' },
+      trunks: ['10', '20', '30'], type: 'veth', extra: { 'vlan-magic': 'on' },
     });
     expect(cfg.dev[0]).toEqual({ path: '/dev/ttyUSB0', gid: 20, mode: '0660' });
     expect(cfg.unused).toEqual({ 0: 'local-lvm:vm-200-disk-3' });
     expect(cfg.features).toEqual({ keyctl: true, nesting: true, mount: ['nfs', 'cifs'] });
   });
 
-  it('keeps unknown keys (value and name) without failing', () => {
-    expect(cfg.unknownKeys).toEqual(['zz-brand-new-key']);
-    expect(cfg.values['zz-brand-new-key']).toBe('some value');
+  it('keeps unknown keys (value and name) without failing, apart from the typed keys', () => {
+    expect(cfg.unknown).toEqual({ 'zz-brand-new-key': 'some value' });
+    expect(cfg.raw['zz-brand-new-key']).toBeUndefined();
     expect(cfg.unparsed).toEqual([]);
   });
 
@@ -113,24 +113,32 @@ describe('parsePctConfig', () => {
       { key: 'lxc.mount.entry', value: '/dev/net dev/net none bind,create=dir' },
       { key: 'lxc.apparmor.profile', value: 'unconfined' },
     ]);
-    expect(Object.keys(cfg.values).some((k) => k.startsWith('lxc'))).toBe(false);
+    expect([...Object.keys(cfg.raw), ...Object.keys(cfg.unknown)].some((k) => k.startsWith('lxc'))).toBe(false);
   });
 
-  it('reads an OCI app container: entrypoint, cmode and env from lxc.environment.runtime lines', () => {
+  it('reads an OCI app container: entrypoint, cmode, and the environment from lxc.environment.runtime lines', () => {
     const oci = parsePctConfig(fixture('pct-config-oci.txt'));
     expect(oci.entrypoint).toBe("/docker-entrypoint.sh nginx -g 'daemon off;'");
     expect(oci.cmode).toBe('console');
-    expect(oci.env).toEqual({ PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', NGINX_VERSION: '1.27.0', EMPTY: '' });
+    expect(oci.env).toBeUndefined();
+    expect(oci.environment).toEqual({ PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', NGINX_VERSION: '1.27.0', EMPTY: '' });
     expect(oci.lxc.map((e) => e.key)).toEqual([
       'lxc.environment.runtime', 'lxc.environment.runtime', 'lxc.environment.runtime', 'lxc.init.cwd', 'lxc.signal.halt',
     ]);
-    expect(oci.net[0]?.hostManaged).toBe(true);
+    expect(oci.net[0]?.['host-managed']).toBe(true);
   });
 
-  it('splits an env: line on its raw NUL separators', () => {
+  it('splits an env: line on its raw NUL separators; environment holds the same', () => {
     const c = parsePctConfig(fixture('pct-config-env-nul.txt'));
     expect(c.env).toEqual({ APP_ENV: 'production', DATABASE_URL: 'postgres://db/app', EMPTY: '' });
+    expect(c.environment).toEqual(c.env);
     expect(c.hostname).toBe('envtest');
+  });
+
+  it('merges env: with lxc.environment.runtime lines, the later line winning', () => {
+    const c = parsePctConfig('env: A=1\0B=2\nlxc.environment.runtime: B=3\nlxc.environment.runtime: C=\n');
+    expect(c.env).toEqual({ A: '1', B: '2' });
+    expect(c.environment).toEqual({ A: '1', B: '3', C: '' });
   });
 
   it('reads pct config --snapshot output (snaptime, the snapshot description)', () => {
@@ -138,17 +146,83 @@ describe('parsePctConfig', () => {
     expect(s.snaptime).toBe(1767225600);
     expect(s.description).toBe('pre upgrade');
     expect(s.parent).toBeUndefined();
-    expect(s.unknownKeys).toEqual([]);
+    expect(s.unknown).toEqual({});
     expect(s.features).toEqual({ nesting: true });
   });
 
-  it('never fails on odd input: bad numbers stay raw, junk lines are collected', () => {
-    const c = parsePctConfig('cores: many\nthis is not a key line\nmemory: 512\n\n');
+  it('never fails on odd input: bad numbers and bools stay raw in unknown, junk lines are collected', () => {
+    const c = parsePctConfig('cores: many\nonboot: maybe\nthis is not a key line\nmemory: 512\r\nmp300: /x,mp=/y\n\n');
     expect(c.cores).toBeUndefined();
-    expect(c.values['cores']).toBe('many');
+    expect(c.onboot).toBeUndefined();
+    expect(c.unknown).toEqual({ cores: 'many', onboot: 'maybe', mp300: '/x,mp=/y' });
     expect(c.memory).toBe(512);
+    expect(c.mp).toEqual({});
     expect(c.unparsed).toEqual(['this is not a key line']);
-    expect(parsePctConfig('')).toMatchObject({ values: {}, lxc: [], tags: [], unknownKeys: [] });
+    expect(parsePctConfig('')).toEqual({ mp: {}, net: {}, dev: {}, unused: {}, lxc: [], environment: {}, unknown: {}, unparsed: [], raw: {} });
+  });
+});
+
+/** The non-blank lines of a recorded `pct config`, i.e. what formatPctConfig must give back. */
+const printedLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+describe('formatPctConfig', () => {
+  const HOST_FIXTURES = ['pct-config-web.txt', 'pct-config-oci.txt', 'pct-config-env-nul.txt', 'pct-config-snapshot.txt'];
+
+  it.each(HOST_FIXTURES)('round-trips %s line for line', (name) => {
+    const text = fixture(name);
+    expect(formatPctConfig(parsePctConfig(text))).toEqual(printedLines(text));
+  });
+
+  it('keeps values nobody changed exactly as stored, even non-canonical ones', () => {
+    const text = 'cores: 02\nfeatures: nesting=1,keyctl=1\nnameserver: 1.1.1.1,9.9.9.9\nnet0: bridge=vmbr0,name=eth0,ip=dhcp\nonboot: yes\ntags: web,prod\n';
+    expect(formatPctConfig(parsePctConfig(text))).toEqual(printedLines(text));
+  });
+
+  it('prints changed and new values in canonical form and keeps Perl string order (mp10 before mp2)', () => {
+    const cfg = parsePctConfig('cores: 02\nmemory: 512\nnet0: bridge=vmbr0,name=eth0,ip=dhcp\nonboot: yes\nmp2: local:vol-2,mp=/b\nzz-new: x\nlxc.init.cwd: /\n');
+    cfg.memory = 1024;
+    cfg.net[0]!.ip = '10.0.0.2/24';
+    cfg.mp[10] = { volume: 'local-lvm:vm-1-disk-1', mp: '/a', backup: true };
+    cfg.features = { nesting: true, keyctl: true };
+    cfg.description = 'new: 100%';
+    cfg.tags = ['a', 'b'];
+    cfg.env = { A: '1', B: '' };
+    expect(formatPctConfig(cfg)).toEqual([
+      'cores: 02',
+      'description: new%3A 100%25%0A',
+      'env: A=1\0B=',
+      'features: keyctl=1,nesting=1',
+      'memory: 1024',
+      'mp10: local-lvm:vm-1-disk-1,mp=/a,backup=1',
+      'mp2: local:vol-2,mp=/b',
+      'net0: name=eth0,bridge=vmbr0,ip=10.0.0.2/24',
+      'onboot: yes',
+      'tags: a;b',
+      'zz-new: x',
+      'lxc.init.cwd: /',
+    ]);
+  });
+
+  it('drops keys set to undefined and indexed entries deleted from their map', () => {
+    const cfg = parsePctConfig('memory: 512\nswap: 0\nunused0: local:x\nunused1: local:y\n');
+    cfg.swap = undefined;
+    delete cfg.unused[0];
+    expect(formatPctConfig(cfg)).toEqual(['memory: 512', 'unused1: local:y']);
+  });
+
+  // src bug B4: a key whose value did not parse sits in cfg.unknown; setting it typed prints it twice.
+  // Input 'cores: many' then cfg.cores = 4: expected ['cores: 4'] (one line per key, §2.2), got ['cores: many', 'cores: 4'].
+  it('a typed value replaces an unreadable one of the same key', () => {
+    const cfg = parsePctConfig('cores: many\n');
+    cfg.cores = 4;
+    expect(formatPctConfig(cfg)).toEqual(['cores: 4']);
+  });
+});
+
+describe('encodeDescription', () => {
+  it('encodes control bytes, non-ASCII, % and : as %XX and ends with the %0A of the stored newline', () => {
+    expect(encodeDescription('a: 100% é\tx')).toBe('a%3A 100%25 %C3%A9%09x%0A');
+    expect(decodeDescription(encodeDescription('line1\n\nline3 ✓'))).toBe('line1\n\nline3 ✓');
   });
 });
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } from '../../../src/host/pct.js';
+import { formatPctConfig, parsePctConfig, parsePctList, parsePctStatus, parsePctStatusVerbose } from '../../../src/host/pct.js';
 import { parsePveamAvailable, parsePveamList } from '../../../src/host/pveam.js';
 import { parsePvesmStatus } from '../../../src/host/pvesm.js';
 import { parseClusterLxc, parseNextId, parseNodes } from '../../../src/host/pvesh.js';
@@ -50,7 +50,16 @@ describe('product parsers on pvesim output', () => {
   it('pct config --snapshot carries the snapshot bookkeeping', () => {
     const c = parsePctConfig(read('pct-config-snapshot.txt'));
     expect(typeof c.snaptime).toBe('number');
+    expect(c.unknown).toEqual({});
   });
+
+  it.each(['pct-config-current.txt', 'pct-config-pending-merged.txt', 'pct-config-snapshot.txt', 'pct-config-stopped.txt'])(
+    '%s round-trips through the key table line for line',
+    (file) => {
+      const text = read(file);
+      expect(formatPctConfig(parsePctConfig(text))).toEqual(text.split('\n').filter((l) => l.trim() !== ''));
+    },
+  );
 
   it('pvesm status, pveam available/list, pvesh', () => {
     expect(parsePvesmStatus(read('pvesm-status.txt')).map((s) => [s.name, s.type, s.status])).toEqual([

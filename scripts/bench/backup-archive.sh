@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Backup archive benchmark: the library's writer/extractor vs GNU tar -czf + sha256sum / tar -xzf on the same ~SIZE_MB of mixed data, same run.
+# Target (Backups issue): write throughput >= 1.8 x GNU tar+gzip+sha256sum, peak RSS <= 100 MB for 1 GiB. Prints figures, never fails on them.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZE_MB=${SIZE_MB:-1024}
+command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
+command -v pigz >/dev/null || apt-get install -y pigz >/dev/null
+npx tsc -p tsconfig.json >/dev/null || true # others' type errors must not stop the emit
+[[ -f dist/backup/index.js ]] || { echo "dist/backup/index.js missing after build" >&2; exit 1; }
+
+WORK=$(mktemp -d /var/tmp/pxd-bench-backup.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+DATA=$WORK/data
+
+# Mixed data: 20% many small text files, 40% one large compressible log-like file, 40% random bytes.
+python3 - "$DATA" "$SIZE_MB" <<'PY'
+import os, random, sys
+root, size_mb = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(42)
+words = [''.join(rnd.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(rnd.randint(2, 10))) for _ in range(5000)]
+def text(n):
+    out, total = [], 0
+    while total < n:
+        line = f"{rnd.randint(0, 10**9)} {' '.join(rnd.choices(words, k=12))}\n"
+        out.append(line); total += len(line)
+    return ''.join(out)[:n].encode()
+small = size_mb * 1024 * 1024 // 5
+os.makedirs(root)
+written, i = 0, 0
+block = text(4 * 1024 * 1024)
+while written < small:
+    d = os.path.join(root, 'small', f'{i // 500:04d}')
+    os.makedirs(d, exist_ok=True)
+    n = rnd.randint(512, 32 * 1024)
+    off = rnd.randint(0, len(block) - n)
+    with open(os.path.join(d, f'f{i}.txt'), 'wb') as f: f.write(block[off:off + n])
+    written += n; i += 1
+big = size_mb * 1024 * 1024 * 2 // 5
+with open(os.path.join(root, 'large.log'), 'wb') as f:
+    for _ in range(big // len(block)): f.write(text(len(block)) if _ % 8 == 0 else block)
+with open(os.path.join(root, 'random.bin'), 'wb') as f:
+    left = size_mb * 1024 * 1024 * 2 // 5
+    while left > 0:
+        n = min(left, 8 << 20); f.write(os.urandom(n)); left -= n
+print(f"data: {i} small files, large.log, random.bin")
+PY
+BYTES=$(du -sb "$DATA" | cut -f1)
+
+cat > "$WORK/write.mjs" <<'JS'
+import { writeBackupArchive } from '../../../../..__DIST__/backup/index.js';
+const [dir, data] = process.argv.slice(2);
+const r = await writeBackupArchive({ dir, id: 'bench', timestamp: 1700000000, entries: [{ name: 'files', kind: 'dir', source: data }] });
+console.error(`library: ${r.compressor}, ${r.size} bytes, sha256 ${r.sha256.slice(0, 12)}…`);
+JS
+cat > "$WORK/extract.mjs" <<'JS'
+import { extractArchive } from '../../../../..__DIST__/backup/index.js';
+const [file, target] = process.argv.slice(2);
+const r = await extractArchive(file, target);
+console.error(`library extract: ${r.report.members} members into ${r.dir}`);
+JS
+sed -i "s#../../../../..__DIST__#$(pwd)/dist#" "$WORK/write.mjs" "$WORK/extract.mjs"
+
+# measure <label> <cmd...>: wall s, cpu s, peak RSS MB from /usr/bin/time -v
+measure() {
+  local label=$1; shift
+  /usr/bin/time -v "$@" 2>"$WORK/$label.time" >/dev/null || { cat "$WORK/$label.time" >&2; exit 1; }
+  local wall user sys rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/$label.time")
+  user=$(awk -F': ' '/User time/ {print $2}' "$WORK/$label.time")
+  sys=$(awk -F': ' '/System time/ {print $2}' "$WORK/$label.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2/1024}' "$WORK/$label.time")
+  grep -E '^library' "$WORK/$label.time" >&2 || true
+  eval "${label}_wall=$wall ${label}_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}') ${label}_rss=$rss"
+}
+
+sync
+measure lib_write node "$WORK/write.mjs" "$WORK/lib" "$DATA"
+measure gnu_write sh -c "tar -czf '$WORK/gnu.tar.gz' -C '$DATA' . && sha256sum '$WORK/gnu.tar.gz' > '$WORK/gnu.tar.gz.sha256'"
+measure lib_extract node "$WORK/extract.mjs" "$WORK/lib/1700000000.tar.gz" "$WORK/restore-lib"
+mkdir -p "$WORK/restore-gnu"
+measure gnu_extract tar -xzf "$WORK/gnu.tar.gz" -C "$WORK/restore-gnu"
+
+mb() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", b / 1048576 / s }'; }
+row() { printf '  %-34s %7.1f s %8s MB/s %7.1f s CPU %7.1f MB peak RSS\n' "$1" "$2" "$(mb "$2")" "$3" "$4"; }
+printf 'backup archive benchmark: %.0f MB of mixed data, %d cores\n' "$(awk -v b="$BYTES" 'BEGIN{print b/1048576}')" "$(nproc)"
+row 'library write (tar→pigz→sha256)' "$lib_write_wall" "$lib_write_cpu" "$lib_write_rss"
+row 'GNU tar -czf + sha256sum' "$gnu_write_wall" "$gnu_write_cpu" "$gnu_write_rss"
+row 'library extract (inspect+extract)' "$lib_extract_wall" "$lib_extract_cpu" "$lib_extract_rss"
+row 'GNU tar -xzf' "$gnu_extract_wall" "$gnu_extract_cpu" "$gnu_extract_rss"
+printf '  write speed-up vs GNU: %s x (target >= 1.80); library peak RSS %.1f MB (target <= 100)\n' \
+  "$(awk -v a="$gnu_write_wall" -v b="$lib_write_wall" 'BEGIN{printf "%.2f", a/b}')" "$lib_write_rss"
+printf '  extract time vs GNU: %s x GNU tar -xzf\n' "$(awk -v a="$lib_extract_wall" -v b="$gnu_extract_wall" 'BEGIN{printf "%.2f", a/b}')"
+printf '  archive sizes: library %s bytes, GNU %s bytes\n' "$(stat -c %s "$WORK/lib/1700000000.tar.gz")" "$(stat -c %s "$WORK/gnu.tar.gz")"
