@@ -5,7 +5,7 @@
 # so a second run only re-checks and takes seconds.
 # Env: PVESIM_ROOT (/var/lib/pvesim)  PVESIM_NODE (pve)  PVESIM_CACHE (/var/cache/pvesim)
 #      PVESIM_SKIP_VERIFY=1  skip the boot test of a freshly built Debian template
-#      PVESIM_REBUILD=1      rebuild templates and images even if the cache is current
+#      PVESIM_REBUILD=1      rebuild templates, images and the Debian mirror even if the cache is current
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,8 +22,12 @@ SUBID=root:100000:65536
 TEMPLATE=debian-12-standard_12.12-1_amd64.tar.zst
 BB_TEMPLATE=busybox-1.35-default_20251101_amd64.tar.xz
 REGISTRY=127.0.0.1:5000
-PACKAGES=(lxc lxc-templates uidmap skopeo umoci debootstrap docker-registry nginx-light wrk busybox-static jq curl
-  iproute2 zstd xz-utils openssl tar coreutils procps debian-archive-keyring)
+# (no busybox-static here: the static busybox comes from the mirror's .deb, whatever busybox flavour the host has)
+PACKAGES=(lxc lxc-templates uidmap skopeo umoci debootstrap docker-registry nginx-light wrk jq curl
+  iproute2 zstd xz-utils openssl tar coreutils procps debian-archive-keyring apt-utils dnsmasq-base)
+# a catalog template pveam lists but setup does not put into local's template cache (`pveam download` test)
+AVAIL_ONLY=debian-12-standard_12.7-1_amd64.tar.zst
+MIRROR=$CACHE/mirror
 
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -56,6 +60,8 @@ install_packages() {
   for p in "${PACKAGES[@]}"; do
     # any Debian nginx flavour will do
     [[ $p == nginx-light && $installed == *" nginx "* ]] && continue
+    # any dnsmasq that brings the binary will do
+    [[ $p == dnsmasq-base && $installed == *" dnsmasq-base-lua "* ]] && continue
     [[ $installed == *" $p "* ]] || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then info "all ${#PACKAGES[@]} packages present"; return; fi
@@ -99,7 +105,7 @@ make_tree() {
   local s
   mkdir -p "$ROOT/etc/pve/nodes/$NODE/lxc" "$ROOT/etc/pveam" "$ROOT/lxc" "$ROOT/run" "$ROOT/mirror" \
     "$ROOT/storage/local/template/cache" "$ROOT/storage/local/dump"
-  for s in local-lvm local-hdd; do mkdir -p "$ROOT/storage/$s"; done
+  for s in local-lvm local-hdd local-iso; do mkdir -p "$ROOT/storage/$s"; done
   # local-lvm is the thin pool CTs run from: back it with RAM (tmpfs), as a test host can afford.
   # Unpacking the Debian template there takes ~0.3 s instead of 3-4 s on this VM's ext4.
   # PVESIM_LVM_TMPFS=0 keeps it on disk; teardown unmounts it (its volumes go with it).
@@ -125,6 +131,10 @@ lvmthin: local-lvm
 dir: local-hdd
 	path $ROOT/storage/local-hdd
 	content rootdir,vztmpl,backup
+
+dir: local-iso
+	path $ROOT/storage/local-iso
+	content iso,vztmpl,backup
 EOF
   mv -f "$ROOT/etc/pve/storage.cfg.tmp" "$ROOT/etc/pve/storage.cfg"
   info "$ROOT (node $NODE)"
@@ -165,21 +175,58 @@ publish() {
   done
 }
 
+# The local Debian mirror ($CACHE/mirror): rebuilt when the package list or the builder changed
+build_mirror() {
+  local hash
+  hash=$(recipe_hash "$LIB/build-mirror.sh" "$LIB/mirror-packages.txt")
+  if [[ ${PVESIM_REBUILD:-0} != 1 && -s $MIRROR/Release && $(cat "$MIRROR.recipe" 2>/dev/null) == "$hash" ]]; then
+    info "mirror: cached ($(ls "$MIRROR"/*.deb | wc -l) .debs, $(du -sh "$MIRROR" | cut -f1))"
+    return
+  fi
+  rm -f "$MIRROR.recipe"
+  bash "$LIB/build-mirror.sh" "$MIRROR"
+  echo "$hash" > "$MIRROR.recipe"
+}
+
+# A static busybox for the busybox template and the demo images, unpacked from the mirror's busybox-static
+# .deb: independent of the host's busybox (installing `busybox` removes `busybox-static`).
+static_busybox() {
+  local deb dir=$CACHE/busybox-static
+  deb=$(ls "$MIRROR"/busybox-static_*.deb 2>/dev/null | head -n1)
+  [[ -n $deb ]] || die "no busybox-static .deb in $MIRROR (is it in mirror-packages.txt?)"
+  if [[ $(cat "$dir/.deb" 2>/dev/null) != "$(basename "$deb")" || ! -x $dir/bin/busybox ]]; then
+    rm -rf "$dir"; mkdir -p "$dir/x"
+    dpkg-deb -x "$deb" "$dir/x"
+    mkdir -p "$dir/bin"; mv "$dir/x/bin/busybox" "$dir/bin/busybox"; rm -rf "$dir/x"
+    basename "$deb" > "$dir/.deb"
+  fi
+  ! ldd "$dir/bin/busybox" >/dev/null 2>&1 || die "$dir/bin/busybox is not static"
+  export PVESIM_BUSYBOX=$dir/bin/busybox
+  info "$PVESIM_BUSYBOX ($(basename "$deb"))"
+}
+
 build_templates() {
+  local pre=$ROOT/etc/pveam/preinstalled
   cached_build "$TEMPLATE" 1 "$LIB/build-template.sh"
-  cached_build "$BB_TEMPLATE" 1 "$LIB/build-busybox-template.sh" "$LIB/busybox-rootfs.sh" /bin/busybox
+  cached_build "$BB_TEMPLATE" 1 "$LIB/build-busybox-template.sh" "$LIB/busybox-rootfs.sh" "$PVESIM_BUSYBOX"
   publish "$TEMPLATE"
   publish "$BB_TEMPLATE"
-  printf 'system\t%s\t%s\nsystem\t%s\t%s\n' \
+  # the available-only catalog entry: the Debian template under an older point release's name, in the
+  # pveam mirror only (a hard link when possible); never left in local's cache by an earlier run
+  ln -f "$ROOT/mirror/$TEMPLATE" "$ROOT/mirror/$AVAIL_ONLY" 2>/dev/null || cp -f "$ROOT/mirror/$TEMPLATE" "$ROOT/mirror/$AVAIL_ONLY"
+  rm -f "$ROOT/storage/local/template/cache/$AVAIL_ONLY"
+  printf 'system\t%s\t%s\nsystem\t%s\t%s\nsystem\t%s\t%s\n' \
     "$BB_TEMPLATE" "$(cat "$CACHE/templates/$BB_TEMPLATE.sha256")" \
-    "$TEMPLATE" "$(cat "$CACHE/templates/$TEMPLATE.sha256")" > "$ROOT/etc/pveam/available.tsv.tmp"
+    "$TEMPLATE" "$(cat "$CACHE/templates/$TEMPLATE.sha256")" \
+    "$AVAIL_ONLY" "$(cat "$CACHE/templates/$TEMPLATE.sha256")" > "$ROOT/etc/pveam/available.tsv.tmp"
   mv -f "$ROOT/etc/pveam/available.tsv.tmp" "$ROOT/etc/pveam/available.tsv"
-  info "pveam index: $ROOT/etc/pveam/available.tsv ($(wc -l < "$ROOT/etc/pveam/available.tsv") templates)"
+  printf '%s\n' "$BB_TEMPLATE" "$TEMPLATE" > "$pre"
+  info "pveam index: $ROOT/etc/pveam/available.tsv ($(wc -l < "$ROOT/etc/pveam/available.tsv") templates; in local: $(paste -sd' ' "$pre"))"
 }
 
 build_images() {
   local layout=$CACHE/oci/demo-app hash
-  hash=$(recipe_hash "$LIB/build-images.sh" "$LIB/busybox-rootfs.sh" /bin/busybox)
+  hash=$(recipe_hash "$LIB/build-images.sh" "$LIB/busybox-rootfs.sh" "$PVESIM_BUSYBOX")
   mkdir -p "$CACHE/oci"
   if [[ ${PVESIM_REBUILD:-0} != 1 && -s $layout/index.json && $(cat "$layout.recipe" 2>/dev/null) == "$hash" ]]; then
     info "demo-app OCI layout: cached ($(umoci ls --layout "$layout" | sort | tr '\n' ' '))"
@@ -229,9 +276,13 @@ step "packages" install_packages
 step "subordinate ids ($SUBID)" ensure_subids
 step "bridge $BRIDGE ($BRIDGE_ADDR, no NAT/forwarding)" ensure_bridge
 step "state tree and storage.cfg" make_tree
+step "Debian package mirror ($MIRROR)" build_mirror
+step "static busybox" static_busybox
 step "CT templates ($TEMPLATE, $BB_TEMPLATE)" build_templates
 step "demo OCI images (umoci, busybox)" build_images
 step "registry on $REGISTRY" start_registry
 step "push demo/app:{1.0,2.0,3.0} and private/app:1.0" push_images
+step "mirror on http://10.203.0.1/debian/" bash "$LIB/mirror-http.sh" start
+step "DHCP on $BRIDGE (dnsmasq, 10.203.0.100-199)" bash "$LIB/dhcp.sh" start
 CURRENT=done
 echo "pvesim ready in $(dt "$T_ALL" "$(now)")s" >&2

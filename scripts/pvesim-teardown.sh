@@ -1,5 +1,5 @@
 #!/bin/bash
-# Tears the pvesim test host down to a clean slate (CTs, CT configs and volumes, registry + proxy, vmbr0) and keeps $PVESIM_CACHE; idempotent.
+# Tears the pvesim test host down to a clean slate (CTs, CT configs and volumes, registry + proxy, mirror HTTP, dnsmasq, vmbr0) and keeps $PVESIM_CACHE; idempotent.
 #
 # Stops only what this pvesim root started: processes by the pids in $PVESIM_ROOT/run, containers
 # under $PVESIM_ROOT/lxc, their leftover host-side veths; vmbr0 only once nothing is attached. Templates of the pveam catalog stay in local's
@@ -83,7 +83,10 @@ remove_ct_configs() {
 # Everything in the storages except the pveam catalog's templates in local's template/cache.
 remove_volumes() {
   local keep=() s e t n=0
-  if [[ -s $ROOT/etc/pveam/available.tsv ]]; then
+  # the templates setup put into local (etc/pveam/preinstalled); a `pveam download`ed one goes
+  if [[ -s $ROOT/etc/pveam/preinstalled ]]; then
+    while read -r t; do [[ -n $t ]] && keep+=("$t"); done < "$ROOT/etc/pveam/preinstalled"
+  elif [[ -s $ROOT/etc/pveam/available.tsv ]]; then
     while IFS=$'\t' read -r _ t _; do [[ -n $t ]] && keep+=("$t"); done < "$ROOT/etc/pveam/available.tsv"
   fi
   [[ -d $ROOT/storage ]] || { info "no $ROOT/storage"; return; }
@@ -105,6 +108,8 @@ remove_volumes() {
 
 stop_processes() {
   bash "$HERE/pvesim/registry.sh" stop
+  bash "$HERE/pvesim/mirror-http.sh" stop
+  bash "$HERE/pvesim/dhcp.sh" stop
 }
 
 clean_run() {
@@ -153,7 +158,7 @@ echo "pvesim teardown: root=$ROOT (cache $PVESIM_CACHE is kept)" >&2
 step "containers" stop_containers
 step "CT configs" remove_ct_configs
 step "volumes" remove_volumes
-step "registry and proxy" stop_processes
+step "registry, mirror HTTP, DHCP" stop_processes
 step "runtime files" clean_run
 step "network ($BRIDGE, veths)" remove_network
 echo "pvesim torn down in $(dt "$T_ALL" "$(now)")s" >&2

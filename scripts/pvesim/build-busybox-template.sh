@@ -32,12 +32,31 @@ cat > "$R/etc/inittab" <<'EOF'
 EOF
 cat > "$R/etc/init.d/rcS" <<'EOF'
 #!/bin/sh
-# busybox template boot: hostname, loopback, /run and /tmp (eth0 is configured by LXC)
+# busybox template boot: hostname, loopback, /run and /tmp; a static eth0 is configured by LXC,
+# an interface that is up without an IPv4 address (ip=dhcp) gets a udhcpc (backgrounds after ~5 s, then retries every second)
 hostname -F /etc/hostname
 ip link set lo up
 mountpoint -q /run || mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
+for i in $(ls /sys/class/net); do
+  [ "$i" = lo ] && continue
+  ip -4 addr show dev "$i" | grep -q " inet " && continue
+  udhcpc -b -S -t 5 -T 1 -A 1 -i "$i" -p "/run/udhcpc.$i.pid" -s /etc/udhcpc.script -x "hostname:$(hostname)"
+done
 EOF
 chmod 0755 "$R/etc/init.d/rcS"
+# udhcpc's hook: apply the lease with ip(8) (busybox passes ip, mask as prefix length, router)
+cat > "$R/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+  deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+  bound) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface" ;;
+  renew) ip addr replace "$ip/${mask:-24}" dev "$interface"
+    [ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface" ;;
+esac
+exit 0
+EOF
+chmod 0755 "$R/etc/udhcpc.script"
 echo "busybox $("$BUSYBOX" | head -1 | awk '{print $2}')" > "$R/var/www/index.html"
 tar -C "$R" --numeric-owner --sort=name -cpf - . | xz -q -T0 -6 > "$W/out.tar.xz"
 mv -f "$W/out.tar.xz" "$OUT"

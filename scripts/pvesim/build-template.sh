@@ -14,7 +14,10 @@ SUITE=bookworm
 PACKAGES=(
   systemd-sysv dbus nginx sqlite3 iproute2 ca-certificates curl procps openssl busybox
   less iputils-ping netbase tzdata gzip xz-utils zstd
+  ifupdown isc-dhcp-client isc-dhcp-common
 )
+# apt inside CTs: pvesim's local mirror on the bridge (scripts/pvesim/build-mirror.sh, mirror-http.sh)
+CT_APT_SOURCE='deb [trusted=yes] http://10.203.0.1/debian ./'
 
 log() { echo "    [template] $*" >&2; }
 
@@ -35,11 +38,8 @@ debootstrap --variant=minbase --include="$inc" --cache-dir="$CACHE/debs" \
   "$SUITE" "$R" "$MIRROR" > "$W/debootstrap.log" 2>&1 || { tail -n 30 "$W/debootstrap.log" >&2; exit 1; }
 
 log "configure rootfs"
-cat > "$R/etc/apt/sources.list" <<EOF
-deb http://deb.debian.org/debian $SUITE main contrib
-deb http://deb.debian.org/debian $SUITE-updates main contrib
-deb http://security.debian.org $SUITE-security main contrib
-EOF
+echo "$CT_APT_SOURCE" > "$R/etc/apt/sources.list"
+rm -f "$R"/etc/apt/sources.list.d/*
 echo debian > "$R/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
 : > "$R/etc/resolv.conf"
@@ -48,8 +48,9 @@ printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "
 rm -f "$R/var/lib/dbus/machine-id"
 ln -sf /etc/machine-id "$R/var/lib/dbus/machine-id"
 
-# Networking: eth0 is configured by LXC (lxc.net.0.ipv4.address/gateway) before init runs, lo by systemd.
-# No ifupdown/networkd in the CT, so nothing can flush or re-add (and fail on) the address LXC set.
+# Networking as on PVE's Debian templates: ifupdown (networking.service) + isc-dhcp-client; pvesim
+# writes /etc/network/interfaces like PVE's Setup/Debian.pm (static or `inet dhcp`) before each start.
+printf 'auto lo\niface lo inet loopback\n' > "$R/etc/network/interfaces"
 # Units that cannot work in a container, or only ever wait/fail there:
 mask=(
   systemd-networkd-wait-online.service   # not installed/used, but never let it gate network-online.target

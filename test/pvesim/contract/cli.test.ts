@@ -112,7 +112,7 @@ describe('pvesm', () => {
     const lines = res.stdout.split('\n');
     expect(lines[0]).toBe(`${'Name'.padEnd(10)} ${'Type'.padStart(10)} ${'Status'.padStart(10)} ${'Total (KiB)'.padStart(15)} ${'Used (KiB)'.padStart(15)} ${'Available (KiB)'.padStart(15)} ${'%'.padStart(8)}`);
     expect(lines[1]).toMatch(new RegExp(`^${'local'.padEnd(10)} ${'dir'.padStart(10)} ${'active'.padStart(10)} +\\d+ +\\d+ +\\d+ +\\d+\\.\\d\\d%$`));
-    expect(lines[3]!.startsWith(`${'local-lvm'.padEnd(10)} ${'lvmthin'.padStart(10)} ${'active'.padStart(10)} `)).toBe(true);
+    expect(lines[4]!.startsWith(`${'local-lvm'.padEnd(10)} ${'lvmthin'.padStart(10)} ${'active'.padStart(10)} `)).toBe(true);
   });
 
   it('path and list', () => {

@@ -1,7 +1,9 @@
 // Apply pending changes: all at once for a stopped CT (vmconfig_apply_pending), or hot-plug what can be for a running one.
 import { errorText } from '../common/errors.js';
 import { run } from '../common/run.js';
+import { hostManagedDhcp } from '../lxc/dhcp.js';
 import { lxcArgs } from '../lxc/runtime.js';
+import { Task } from '../common/task.js';
 import { lxcState } from '../lxc/state.js';
 import { freeImage } from '../storage/volumes.js';
 import type { CtConfig } from './conffile.js';
@@ -112,11 +114,12 @@ function configureAddress(pid: number, net: Record<string, string>): void {
   nsIp(pid, ['addr', 'flush', 'dev', net.name!, 'scope', 'global']);
   if (net.ip && !['dhcp', 'manual'].includes(net.ip)) nsIp(pid, ['addr', 'add', net.ip, 'dev', net.name!]);
   if (net.gw) nsIp(pid, ['route', 'replace', 'default', 'via', net.gw, 'dev', net.name!]);
+  // host-managed DHCP: pct asks for the lease itself; a guest's own client picks it up at its next ifup/boot
+  if (net.ip === 'dhcp' && net['host-managed'] === '1') hostManagedDhcp(pid, net.name!, 'pvesim', new Task());
 }
 
 /** hotplug_net / update_net: a new veth moved into the CT, or the changed parts of an existing one. */
 function hotplugNet(vmid: number, pid: number, idx: number, oldValue: string | undefined, net: Record<string, string>): void {
-  if (net.ip === 'dhcp') throw new Error('dhcp is not supported by pvesim');
   const veth = `veth${vmid}i${idx}`;
   const old = oldValue ? parseNet(oldValue) : undefined;
   if (old && old.hwaddr === net.hwaddr && old.name === net.name) {

@@ -2,10 +2,14 @@
 import type { CtSection } from './conffile.js';
 import { checkConfigValue } from './conffile.js';
 import { normalizeNet } from './network.js';
+import { parsePropertyString, printPropertyString } from '../common/schema.js';
+import { devFormat } from './options.js';
 
 /** Stored form of one option value given on the command line. */
 export function normalizeOptionValue(key: string, value: string): string {
   if (/^net\d+$/.test(key)) return normalizeNet(value);
+  // devN: printed path first, then the other keys sorted (`dev0: /dev/ttyUSB0,gid=20,mode=0660`)
+  if (/^dev\d+$/.test(key)) return printPropertyString(parsePropertyString(devFormat, checkConfigValue(key, value)), devFormat);
   if (key === 'tags') {
     const tags = [...new Set(value.split(/[;,\s]+/).filter(Boolean).map((t) => t.toLowerCase()))].sort();
     return tags.join(';');

@@ -10,6 +10,8 @@ import { mountpoints } from '../ct/mountpoints.js';
 import { parseNet } from '../ct/network.js';
 import { devFormat, featuresFormat, MAX_MOUNT_POINTS, MAX_NETS } from '../ct/options.js';
 import { pathOfVolid } from '../storage/volumes.js';
+import { guestConfiguresNetwork } from './guestifupdown.js';
+import { passthroughPath } from './passthrough.js';
 
 const CFG = '/usr/share/lxc/config';
 const MiB = 1024 * 1024;
@@ -80,7 +82,7 @@ export function generateLxcConfig(vmid: number, conf: CtSection): string {
     const perm = dev['deny-write'] === '1' ? 'r' : 'rw';
     add('lxc.cgroup.devices.allow', `${kind} ${major}:${minor} ${perm}m`);
     add('lxc.cgroup2.devices.allow', `${kind} ${major}:${minor} ${perm}m`);
-    add('lxc.mount.entry', `${dev.path} ${dev.path!.slice(1)} none bind,create=file 0 0`);
+    add('lxc.mount.entry', `${passthroughPath(vmid, dev.path!)} ${dev.path!.slice(1)} none bind,create=file 0 0`);
   }
 
   add('lxc.monitor.unshare', 1);
@@ -128,6 +130,8 @@ export function generateLxcConfig(vmid: number, conf: CtSection): string {
   add('lxc.rootfs.path', `dir:${mountSource(root.volume, root.type)}`);
   if (root.opts.ro === '1') add('lxc.rootfs.options', 'ro');
 
+  // Debian-like CTs with ifupdown configure their addresses themselves from /etc/network/interfaces, as on PVE
+  const guestNet = guestConfiguresNetwork(mountSource(root.volume, root.type), p.ostype);
   for (let i = 0; i < MAX_NETS; i++) {
     const value = p[`net${i}`];
     if (value === undefined) continue;
@@ -144,8 +148,9 @@ export function generateLxcConfig(vmid: number, conf: CtSection): string {
       add(`lxc.net.${i}.link`, net.bridge);
     }
     if (net.link_down !== '1') add(`lxc.net.${i}.flags`, 'up');
-    if (net.ip === 'dhcp') throw new PveError(`net${i}: dhcp is not supported by pvesim (use a static ip=<CIDR>)\n`);
-    if (net.ip && net.ip !== 'manual') {
+    // ip=dhcp: no address here; the CT's DHCP client (or pct's, for host-managed) gets one from vmbr0's dnsmasq
+    if (guestNet) continue;
+    if (net.ip && net.ip !== 'manual' && net.ip !== 'dhcp') {
       add(`lxc.net.${i}.ipv4.address`, net.ip);
       if (net.gw) add(`lxc.net.${i}.ipv4.gateway`, net.gw);
     }

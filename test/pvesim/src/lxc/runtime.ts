@@ -12,6 +12,9 @@ import { mountSource, writeLxcConfig } from './lxcconf.js';
 import { setupDns, setupHostname } from './rootfs.js';
 import { parseMountpoint } from '../ct/mountpoints.js';
 import { lxcState } from './state.js';
+import { hostManagedDhcp, waitForLease } from './dhcp.js';
+import { setupNetwork } from './guestnet.js';
+import { preparePassthrough } from './passthrough.js';
 
 function lxcArgs(vmid: number): string[] {
   return ['-P', simPaths().lxcpath, '-n', String(vmid)];
@@ -32,6 +35,28 @@ function preStartSetup(vmid: number, conf: CtSection): void {
   const unpriv = p.unprivileged === '1';
   setupHostname(rootdir, p.hostname ?? `CT${vmid}`, unpriv, managed);
   if (managed) setupDns(rootdir, p.nameserver, p.searchdomain, unpriv);
+  if (managed) setupNetwork(rootdir, conf, unpriv);
+}
+
+function dhcpWaitSec(): number {
+  const v = Number(process.env.PVESIM_DHCP_WAIT);
+  return Number.isFinite(v) && v >= 0 && process.env.PVESIM_DHCP_WAIT !== '' ? v : 15;
+}
+
+/**
+ * ip=dhcp NICs: host-managed ones get their lease from pct (udhcpc in the CT's netns); for the others
+ * pvesim waits (PVESIM_DHCP_WAIT s, default 15) until the CT's own client has one, so the address is
+ * there when `pct start` returns. A NIC without a lease by then is only a warning, as the CT still runs.
+ */
+function setupDhcp(vmid: number, pid: number, conf: CtSection, task: Task): void {
+  for (let i = 0; i < MAX_NETS; i++) {
+    const value = conf.props[`net${i}`];
+    if (value === undefined) continue;
+    const net = parseNet(value);
+    if (net.ip !== 'dhcp' || net.link_down === '1') continue;
+    if (net['host-managed'] === '1') hostManagedDhcp(pid, net.name!, conf.props.hostname ?? `CT${vmid}`, task);
+    else if (!waitForLease(pid, net.name!, Date.now() + dhcpWaitSec() * 1000)) task.log(`net${i}: no DHCP lease on ${net.name} yet`);
+  }
 }
 
 /** Host-side leftovers that would make lxc-start fail: stale veths and stale ARP entries of our static IPs. */
@@ -97,6 +122,7 @@ function lxcLogErrors(vmid: number): string[] {
 /** vm_start: generate the LXC config, lxc-start, wait for init/systemd; fails like `systemctl start pve-container@<vmid>`. */
 export function startContainer(vmid: number, conf: CtSection, task: Task): void {
   writeLxcConfig(vmid, conf);
+  preparePassthrough(vmid, conf);
   preStartSetup(vmid, conf);
   cleanupNetwork(vmid, conf);
   fs.rmSync(path.join(simPaths().runDir, `lxc-${vmid}.log`), { force: true });
@@ -111,6 +137,7 @@ export function startContainer(vmid: number, conf: CtSection, task: Task): void 
   if (state.pid) {
     waitForInterfaces(state.pid, conf, deadline);
     if (isSystemd(state.pid)) waitForSystemd(vmid, state.pid, deadline);
+    setupDhcp(vmid, state.pid, conf, task);
   }
 }
 

@@ -225,8 +225,13 @@ export function lxcConfig(node: string, vmid: number, current: boolean): unknown
   return res;
 }
 
-export function nodeStorage(): unknown[] {
+/** GET /nodes/{node}/storage [--content a,b] [--enabled] [--storage id]: like `pvesm status`, as objects. */
+export function nodeStorage(filter: Record<string, string> = {}): unknown[] {
+  const wanted = filter.content?.split(',').filter(Boolean);
   return [...readStorageConfig().values()]
+    .filter((d) => !filter.storage || d.id === filter.storage)
+    .filter((d) => !wanted || wanted.some((c) => d.content.has(c)))
+    .filter((d) => filter.enabled !== '1' || !d.disabled)
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((d) => {
       const st = storageStatus(d);

@@ -2,6 +2,7 @@
 import { verifyVmid } from '../common/formats.js';
 import type { ParamDef } from '../common/schema.js';
 import * as r from './resources.js';
+import { nodeNetwork } from './network.js';
 
 export interface Route {
   pattern: RegExp;
@@ -22,7 +23,28 @@ export const routes: Route[] = [
   { pattern: /^\/nodes$/, params: {}, get: () => r.nodesList() },
   { pattern: /^\/nodes\/([^/]+)\/status$/, params: {}, get: (m) => (r.resolveNode(m[1]!), r.nodeStatus()) },
   { pattern: /^\/nodes\/([^/]+)\/lxc$/, params: {}, get: (m) => r.nodeLxcList(r.resolveNode(m[1]!)) },
-  { pattern: /^\/nodes\/([^/]+)\/storage$/, params: {}, get: (m) => (r.resolveNode(m[1]!), r.nodeStorage()) },
+  {
+    pattern: /^\/nodes\/([^/]+)\/network$/,
+    params: {
+      type: {
+        type: 'string',
+        optional: true,
+        enum: ['bridge', 'bond', 'eth', 'alias', 'vlan', 'fabric', 'OVSBridge', 'OVSBond', 'OVSPort', 'OVSIntPort', 'vnet', 'any_bridge', 'any_local_bridge', 'include_sdn'],
+      },
+    },
+    get: (m, p) => (r.resolveNode(m[1]!), nodeNetwork(p.type)),
+  },
+  {
+    pattern: /^\/nodes\/([^/]+)\/storage$/,
+    params: {
+      content: { type: 'string', optional: true, list: true },
+      enabled: { type: 'boolean', optional: true },
+      storage: { type: 'string', optional: true },
+      target: { type: 'string', optional: true },
+      format: { type: 'boolean', optional: true },
+    },
+    get: (m, p) => (r.resolveNode(m[1]!), r.nodeStorage(p)),
+  },
   {
     pattern: /^\/nodes\/([^/]+)\/lxc\/(\d+)\/status\/current$/,
     params: {},

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Starts/stops pvesim's DHCP server: a dnsmasq bound to vmbr0 only, leasing 10.203.0.100-199, no DNS: dhcp.sh start|stop|status
+#
+# Files under $PVESIM_ROOT/run/dhcp/: dnsmasq.pid, dnsmasq.leases (dnsmasq's lease file: `expiry mac ip
+# hostname client-id` per line), dnsmasq.log. It hands out the router option 10.203.0.1 (the host, which
+# neither forwards nor NATs: CTs still reach nothing beyond the bridge) and no DNS server (--port=0).
+# Env: PVESIM_ROOT (default /var/lib/pvesim).
+set -euo pipefail
+
+ROOT=${PVESIM_ROOT:-/var/lib/pvesim}
+BRIDGE=vmbr0
+HOST_IP=10.203.0.1
+RANGE=10.203.0.100,10.203.0.199,255.255.255.0,12h
+DIR=$ROOT/run/dhcp
+PID=$DIR/dnsmasq.pid
+LEASES=$DIR/dnsmasq.leases
+
+log() { echo "    [dhcp] $*" >&2; }
+
+# alive: the pid in $PID runs dnsmasq with our pid file (so a recycled pid is never ours)
+alive() {
+  local pid
+  [[ -s $PID ]] || return 1
+  pid=$(< "$PID")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--pid-file=$PID"
+}
+
+start() {
+  if alive; then log "dnsmasq already running (pid $(< "$PID"))"; return; fi
+  ip -o -4 addr show dev "$BRIDGE" 2>/dev/null | grep -qF " $HOST_IP/" || { echo "dhcp.sh: $BRIDGE has no $HOST_IP" >&2; exit 1; }
+  mkdir -p "$DIR"
+  touch "$LEASES"
+  # dnsmasq drops to user nobody after start; the lease file is rewritten through its open descriptor
+  dnsmasq --conf-file=/dev/null --port=0 --interface="$BRIDGE" --bind-interfaces --except-interface=lo \
+    --dhcp-range="$RANGE" --dhcp-leasefile="$LEASES" --dhcp-authoritative --pid-file="$PID" \
+    --user=nobody --group=nogroup --log-dhcp --log-facility="$DIR/dnsmasq.log" < /dev/null
+  local i
+  for ((i = 0; i < 100; i++)); do alive && break; sleep 0.02; done
+  alive || { tail -n 20 "$DIR/dnsmasq.log" >&2 2>/dev/null; echo "dhcp.sh: dnsmasq did not start" >&2; exit 1; }
+  log "dnsmasq on $BRIDGE (pid $(< "$PID")), leases ${RANGE%,*,*} in $LEASES"
+}
+
+stop() {
+  local pid i
+  if alive; then
+    pid=$(< "$PID")
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.02; done
+    [[ ! -d /proc/$pid ]] || kill -KILL "$pid" 2>/dev/null || true
+    log "stopped dnsmasq (pid $pid)"
+  fi
+  rm -f "$PID"
+}
+
+status() {
+  if alive; then echo "dnsmasq: running (pid $(< "$PID"))"; else echo "dnsmasq: stopped"; return 3; fi
+}
+
+case ${1:-} in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: dhcp.sh start|stop|status" >&2; exit 2 ;;
+esac
