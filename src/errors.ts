@@ -16,7 +16,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** Base of every error pxdeploy raises on purpose; anything else is a bug and exits 1 with a stack under --verbose. */
 export class PxError extends Error {
   readonly exitCode: ExitCodeValue;
-  readonly hint: string | undefined;
+  /** Not readonly: an operation may add what to do next (e.g. the resume command) on the way out. */
+  hint: string | undefined;
   constructor(message: string, exitCode: ExitCodeValue, hint?: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -369,5 +370,12 @@ export class PreflightError extends PxError {
   }
   override details(): Record<string, unknown> {
     return { problems: this.problems };
+  }
+}
+
+/** Something did not happen within its deadline (a CT's address, systemd, a health endpoint). */
+export class TimeoutError extends PxError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.other, hint);
   }
 }

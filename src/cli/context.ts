@@ -63,7 +63,9 @@ export async function runOperation<R extends object>(
     const result = await fn(ctx);
     log?.finish(ExitCode.ok, `${spec.operation} done`);
     const plan = effects.plan;
-    emit(io, plan ? { ...result, dryRun: true, plan } : result, () => render(result));
+    emit(io, plan ? { ...result, dryRun: true, plan } : result, () =>
+      plan ? `dry run: nothing was changed (${plan.length} planned effect${plan.length === 1 ? '' : 's'} above); the real run would report:\n${render(result)}` : render(result),
+    );
   } catch (err) {
     const code = err instanceof PxError ? err.exitCode : ExitCode.other;
     log?.finish(code, `${spec.operation} failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,6 +1,6 @@
 // The real file effects: atomic replace with fsync, mkdir -p, rm -rf, atomic symlink swap.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -65,4 +65,13 @@ export async function symlinkAtomic(target: string, link: string): Promise<void>
 export async function renamePath(from: string, to: string): Promise<void> {
   await mkdir(path.dirname(to), { recursive: true });
   await rename(from, to);
+}
+
+export async function readTextFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

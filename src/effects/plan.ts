@@ -5,6 +5,7 @@ import type { Paths } from '../state/paths.js';
 import type { Clock } from '../context.js';
 import { LockedError } from '../errors.js';
 import { describeEffect } from './describe.js';
+import { readTextFile } from './files.js';
 import type { Effect, Effects, PlannedEffect, WriteOptions } from './types.js';
 
 export const DRY_RUN_PREFIX = '[dry-run]';
@@ -22,6 +23,8 @@ export interface PlanEffectsOptions {
 export class PlanEffects implements Effects {
   readonly plan: PlannedEffect[] = [];
   private readonly o: PlanEffectsOptions;
+  /** Files this plan wrote (content) or removed (null): later reads in the same plan see them. */
+  private readonly overlay = new Map<string, string | null>();
 
   constructor(opts: PlanEffectsOptions) {
     this.o = opts;
@@ -39,7 +42,14 @@ export class PlanEffects implements Effects {
     return { exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
   }
 
+  async readFile(path: string): Promise<string | undefined> {
+    const planned = this.overlay.get(path);
+    if (planned !== undefined) return planned ?? undefined;
+    return readTextFile(path);
+  }
+
   async writeFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
+    this.overlay.set(path, typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.list({ kind: 'write', path, bytes, mode: opts.mode ?? 0o644 });
   }
@@ -49,6 +59,7 @@ export class PlanEffects implements Effects {
   }
 
   async remove(path: string): Promise<void> {
+    this.overlay.set(path, null);
     this.list({ kind: 'remove', path });
   }
 

@@ -5,7 +5,7 @@ import type { OperationLog } from '../log/types.js';
 import type { Paths } from '../state/paths.js';
 import type { Clock } from '../context.js';
 import { describeEffect } from './describe.js';
-import { makeDir, removePath, renamePath, symlinkAtomic, writeFileAtomic } from './files.js';
+import { makeDir, readTextFile, removePath, renamePath, symlinkAtomic, writeFileAtomic } from './files.js';
 import type { Effect, Effects, WriteOptions } from './types.js';
 
 /** What the effects need of the operation log: the levels and the audit line per effect. */
@@ -47,6 +47,10 @@ export class RealEffects implements Effects {
   async run(cmd: HostCommand, opts: RunOptions = {}): Promise<CommandResult> {
     if (cmd.readOnly) return this.o.runner.run(cmd, opts);
     return this.perform({ kind: 'run', cmd }, () => this.o.runner.run(cmd, opts), (r) => `exit ${r.exitCode}, ${(r.durationMs / 1000).toFixed(1)}s`);
+  }
+
+  readFile(path: string): Promise<string | undefined> {
+    return readTextFile(path);
   }
 
   async writeFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {

@@ -32,6 +32,8 @@ export interface WriteOptions {
  */
 export interface Effects extends Runner {
   run(cmd: HostCommand, opts?: RunOptions): Promise<CommandResult>;
+  /** Read a file as UTF-8 (undefined when absent); a plan sees the files it planned to write or remove. */
+  readFile(path: string): Promise<string | undefined>;
   /** Replace a file atomically (temp file, fsync, rename), creating its directory. */
   writeFile(path: string, data: string | Uint8Array, opts?: WriteOptions): Promise<void>;
   mkdir(path: string, opts?: { mode?: number }): Promise<void>;

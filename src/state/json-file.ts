@@ -70,10 +70,15 @@ export function parseStateText<T extends { schemaVersion: number }>(file: string
 }
 
 /** Read a state file: undefined when it does not exist, the validated document, or CorruptStateError. */
-export async function readJson<T extends { schemaVersion: number }>(file: string, spec: StateSchema<T>): Promise<T | undefined> {
-  let text: string;
+/**
+ * Read a state file. `fx` (the effects seam) lets a --dry-run plan read back what it planned to write
+ * earlier in the same run, so later steps are planned against the state they would really see.
+ */
+export async function readJson<T extends { schemaVersion: number }>(file: string, spec: StateSchema<T>, fx?: Pick<Effects, 'readFile'>): Promise<T | undefined> {
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = fx ? await fx.readFile(file) : await readFile(file, 'utf8');
+    if (text === undefined) return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

@@ -8,7 +8,7 @@ export const REMOVE: unique symbol = Symbol('remove state file');
 export type Update<T> = T | typeof REMOVE | undefined;
 
 /** What writing state needs from the effects seam. */
-export type StateEffects = Pick<Effects, 'writeFile' | 'remove' | 'guard'>;
+export type StateEffects = Pick<Effects, 'writeFile' | 'remove' | 'guard' | 'readFile'>;
 
 /**
  * Read `file`, let `fn` compute the next document, write it atomically — all while holding the
@@ -24,7 +24,7 @@ export async function updateJson<T extends { schemaVersion: number }>(
   opts: WriteJsonOptions = {},
 ): Promise<T | undefined> {
   return fx.guard(file, async () => {
-    const current = await readJson(file, spec);
+    const current = await readJson(file, spec, fx);
     const next = await fn(current);
     if (next === undefined) return current;
     if (next === REMOVE) {

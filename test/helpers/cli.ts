@@ -1,5 +1,5 @@
 // Runs the built pxdeploy binary as a user would, with pvesim first on PATH and a throwaway PXDEPLOY_ROOT.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +46,24 @@ export function pxdeploy(args: string[], opts: RunOptions = {}): RunResult {
   });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The same, without blocking the test worker: long runs (a CT create takes seconds) must let vitest's
+ * own messages through, or it reports "Timeout calling onTaskUpdate".
+ */
+export function pxdeployAsync(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const PATH = [opts.pathPrefix, pvesimBin, process.env.PATH].filter(Boolean).join(':');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binary, ...args], { env: { ...process.env, PATH, PXDEPLOY_ROOT: opts.root ?? makeRoot(), ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
 }
 
 const HOST_TOOLS = ['pct', 'pveam', 'pvesm', 'pvesh', 'skopeo', 'vzdump'];
