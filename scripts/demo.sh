@@ -23,18 +23,24 @@ px --version
 px validate -f examples/ct.yaml
 px validate -f test/fixtures/config/bad.yaml || echo "(exit $? — every problem reported at once, nothing ran)"
 
-step "pxdeploy reads the node through pct (here: a container pvesim runs on real LXC)"
-host() { echo; echo "\$ $*"; "$@"; }
-host pct create 9300 local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst --hostname demo-web --memory 256 \
-  --net0 name=eth0,bridge=vmbr0,ip=10.203.0.90/24,gw=10.203.0.1 --storage local-lvm
-host pct start 9300
-host pct exec 9300 -- systemctl is-system-running
-echo; echo "\$ curl -s -o /dev/null -w '%{http_code}' http://10.203.0.90/"; curl -s -o /dev/null -w 'HTTP %{http_code}\n' http://10.203.0.90/
+step "pxdeploy creates a container from a spec (examples/ct.yaml): first the plan, then for real"
+mkdir -p /srv/web/www && echo '<h1>served by a pxdeploy CT</h1>' > /srv/web/www/index.html
+pct destroy 203 --force 1 --purge 1 >/dev/null 2>&1 || true
+px ct create -f examples/ct.yaml --dry-run
+px ct create -f examples/ct.yaml
+echo; echo "\$ curl -s http://10.203.0.20/"; curl -s http://10.203.0.20/
+
+step "idempotent: the same spec again changes nothing"
+px ct create -f examples/ct.yaml
+px ct show 203
 px ct list
-px ct list --json
-host pct destroy 9300 --force
+
+step "the audit trail: one line per host command and file change, then the outcome"
+echo; echo "\$ cat $PXDEPLOY_ROOT/var/log/pxdeploy/ct-web.log"; cut -c1-160 "$PXDEPLOY_ROOT/var/log/pxdeploy/ct-web.log"
 
 step "operation locks"
 px lock status
+
+[[ ${KEEP:-0} == 1 ]] || px ct destroy 203 --force --yes
 
 step "done"

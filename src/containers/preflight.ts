@@ -29,6 +29,8 @@ export interface PreflightInput {
   node?: string;
   /** `--yes`: a missing template may be downloaded. */
   yes: boolean;
+  /** A template chosen by the caller (an OCI archive being pulled): not looked up with pveam. */
+  ostemplate?: string;
 }
 
 export interface CreatePlan {
@@ -68,21 +70,32 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   const node = input.node ?? c.node ?? 'localhost';
   const run = (cmd: Parameters<typeof runPve>[1]) => runPve(ctx.effects, cmd);
 
-  const cluster = parseClusterLxc((await run(pveshClusterResourcesVm())).stdout);
+  // The reads are independent: asked together, preflight costs one round of PVE CLI start-ups, not six.
+  const [clusterOut, statusOut, rootdirOut, allOut, networkOut, template] = await Promise.all([
+    run(pveshClusterResourcesVm()),
+    run(pveshNodeStatus(node)),
+    run(pvesmStatus({ content: ['rootdir'] })),
+    run(pvesmStatus()),
+    run(pveshNodeNetwork(node)),
+    input.ostemplate !== undefined
+      ? Promise.resolve<ResolvedTemplate>({ volid: input.ostemplate })
+      : resolveTemplate(ctx, c.template, input.yes, (m, missing) => at(['container', 'template'], m, missing)),
+  ]);
+  const cluster = parseClusterLxc(clusterOut.stdout);
   const vmid = input.vmid ?? c.vmid;
   if (vmid !== undefined) {
     const taken = cluster.find((g) => g.vmid === vmid);
     if (taken && taken.name !== c.hostname) at(['container', 'vmid'], `vmid ${vmid} is taken by CT ${taken.name ?? '?'} on node ${taken.node}`);
   }
 
-  const status = parseNodeStatus((await run(pveshNodeStatus(node))).stdout);
+  const status = parseNodeStatus(statusOut.stdout);
   const cpus = status.cpuinfo?.cpus;
   if (cpus !== undefined && c.resources.cores > cpus) at(['container', 'resources', 'cores'], `${c.resources.cores} cores, but node ${node} has ${cpus} CPUs`);
   const memMiB = Math.floor(status.memory.total / 1024 / 1024);
   if (c.resources.memory > memMiB) at(['container', 'resources', 'memory'], `${c.resources.memory} MB, but node ${node} has ${memMiB} MB of memory`);
 
-  const storages = parsePvesmStatus((await run(pvesmStatus({ content: ['rootdir'] }))).stdout);
-  const all = parsePvesmStatus((await run(pvesmStatus())).stdout);
+  const storages = parsePvesmStatus(rootdirOut.stdout);
+  const all = parsePvesmStatus(allOut.stdout);
   const storage = c.storage_pool ?? DEFAULT_ROOTFS_STORAGE;
   const pool = storages.find((s) => s.name === storage);
   if (!pool) {
@@ -99,12 +112,10 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
     }
   }
 
-  const bridges = parseNodeNetwork((await run(pveshNodeNetwork(node))).stdout).filter((i) => i.type === 'bridge' || i.type === 'OVSBridge');
+  const bridges = parseNodeNetwork(networkOut.stdout).filter((i) => i.type === 'bridge' || i.type === 'OVSBridge');
   if (!bridges.some((b) => b.iface === c.network.bridge)) {
     at(['container', 'network', 'bridge'], `bridge '${c.network.bridge}' does not exist on node ${node} (bridges: ${bridges.map((b) => b.iface).join(', ') || 'none'})`, true);
   }
-
-  const template = await resolveTemplate(ctx, c.template, input.yes, (m, missing) => at(['container', 'template'], m, missing));
 
   const missingDirs: string[] = [];
   for (const [i, m] of c.mount_points.entries()) {
@@ -125,7 +136,8 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   if (problems.length > 0) {
     const onlyMissing = problems.every((p) => p.missing);
     const hint = template.downloadCommand && !input.yes ? `download the template with \`${template.downloadCommand}\`, or re-run with --yes` : 'nothing was changed on the host';
-    throw new PreflightError(problems.map(({ missing: _m, ...p }) => p), onlyMissing, hint);
+    const ordered = problems.map(({ missing: _m, ...p }) => p).sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+    throw new PreflightError(ordered, onlyMissing, hint);
   }
   return { vmid, node, storage, ostemplate: template.volid!, download: template.download, missingDirs, warnings, cluster };
 }

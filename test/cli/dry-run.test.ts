@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { createIo } from '../../src/cli/io.js';
-import { makeRoot, pxdeploy, snapshotTree, stubHostTools } from '../helpers/cli.js';
+import { makeRoot, pxdeployAsync, repoRoot, snapshotTree, stubHostTools } from '../helpers/cli.js';
 import { fixtures } from './fixtures.js';
 
 interface Case {
@@ -13,8 +13,12 @@ interface Case {
   args: string[];
   /** The exit code of the real run, which the plan must predict. */
   code: number;
-  /** Host commands the stubs answer (reads only: a mutating one would make the stub fail). */
+  /** Read-only host commands and their recorded output: the only ones a plan may run. */
   answers?: Record<string, string>;
+  /** Mutating commands (and reads that follow them) the real run performs; the plan must list exactly these `run` effects. */
+  writes?: Record<string, string>;
+  /** The operation log the real run writes (var/log/pxdeploy/<log>.log). */
+  log?: string;
   /** Arrange the temporary root (e.g. a stale lock). */
   arrange?: (root: string) => void;
 }
@@ -26,9 +30,51 @@ function staleLock(root: string, id: string, pid = 999_999): void {
   for (const [k, v] of Object.entries(meta)) writeFileSync(path.join(dir, k), `${v}\n`);
 }
 
+const host = (f: string) => readFileSync(path.join(repoRoot, 'test/fixtures/host', f), 'utf8');
+const ctStatus = (s: string) => ({ 'pct status 205': `status: ${s}\n` });
+const createReads = () => ({
+  'pvesh get /cluster/resources --type vm --output-format json': '[]',
+  'pvesh get /nodes/localhost/status --output-format json': host('pvesh-node-status.json'),
+  'pvesm status --content rootdir': host('pvesm-status.txt').split('\n').filter((l) => !/^local |^nfs/.test(l)).join('\n'),
+  'pvesm status': host('pvesm-status.txt'),
+  'pvesh get /nodes/localhost/network --output-format json': '[{"iface":"vmbr0","type":"bridge","active":1}]',
+  'pveam list local': host('pveam-list.txt'),
+});
+
 const cases: Record<string, Case[]> = {
   validate: [{ args: ['validate', '-f', fixtures('good-minimal.yaml')], code: 0 }],
   'ct list': [{ args: ['ct', 'list'], code: 0, answers: { 'pct list': '' } }],
+  'ct show': [{ args: ['ct', 'show', '205'], code: 0, answers: { 'pct config 205': host('pct-config-web.txt'), 'pct status 205 --verbose 1': host('pct-status-verbose-running.txt') } }],
+  'ct start': [{ args: ['ct', 'start', '205'], code: 0, answers: ctStatus('stopped'), writes: { 'pct start 205': '' }, log: 'ct-205' }],
+  'ct stop': [{ args: ['ct', 'stop', '205'], code: 0, answers: ctStatus('running'), writes: { 'pct stop 205': '' }, log: 'ct-205' }],
+  'ct restart': [{ args: ['ct', 'restart', '205'], code: 0, answers: ctStatus('running'), writes: { 'pct reboot 205': '' }, log: 'ct-205' }],
+  'ct destroy': [
+    { args: ['ct', 'destroy', '205', '--yes'], code: 0, answers: ctStatus('stopped'), writes: { 'pct destroy 205 --force 0 --purge 1': '' }, log: 'ct-205' },
+    { args: ['ct', 'destroy', '205', '--yes'], code: 2, answers: ctStatus('running') },
+  ],
+  'ct create': [
+    {
+      args: ['ct', 'create', '-f', fixtures('ct-stubbed.yaml')],
+      code: 0,
+      answers: createReads(),
+      writes: {
+        'pct create 205 local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst --hostname stubbed --cores 1 --memory 256 --swap 512 --rootfs local-lvm:2 --net0 name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.25/24 --unprivileged 1 --onboot 0 --tags pxdeploy': '',
+        'pct start 205': '',
+        'pct exec 205 -- ip -4 -o addr show dev eth0': '2: eth0    inet 10.203.0.25/24 brd 10.203.0.255 scope global eth0\n',
+        'pct exec 205 -- sh -c command -v systemctl >/dev/null || { echo none; exit 0; }; systemctl is-system-running': 'running\n',
+      },
+      log: 'ct-stubbed',
+    },
+  ],
+  'ct provision': [{ args: ['ct', 'provision', '205', '-f', fixtures('ct-stubbed.yaml')], code: 3, answers: {} }],
+  'oci pull': [{ args: ['oci', 'pull', 'demo', '--tls-verify=maybe'], code: 2 }],
+  'oci list': [{ args: ['oci', 'list'], code: 0 }],
+  'oci search': [{ args: ['oci', 'search', 'media'], code: 0 }],
+  'oci rm': [{ args: ['oci', 'rm', 'app_9.9.tar'], code: 3 }],
+  'app install': [{ args: ['app', 'install', 'no-such-app'], code: 3 }],
+  'app update': [{ args: ['app', 'update', 'ghost'], code: 2 }],
+  'app list': [{ args: ['app', 'list'], code: 0 }],
+  'app remove': [{ args: ['app', 'remove', 'ghost', '--yes'], code: 2 }],
   'lock status': [{ args: ['lock', 'status'], code: 0, arrange: (r) => staleLock(r, 'web') }],
   'lock release': [
     { args: ['lock', 'release', 'web'], code: 0, arrange: (r) => staleLock(r, 'web') },
@@ -49,31 +95,35 @@ describe('--dry-run --json for every command', () => {
 
   for (const [name, list] of Object.entries(cases)) {
     list.forEach((c, i) => {
-      it(`${name} #${i + 1}: changes nothing, exits as the real run would, and plans what the real run logs`, () => {
+      it(`${name} #${i + 1}: changes nothing, exits as the real run would, and plans what the real run performs`, async () => {
         const planRoot = makeRoot();
         const realRoot = makeRoot();
         c.arrange?.(planRoot);
         c.arrange?.(realRoot);
         const stubs = stubHostTools(c.answers);
         const before = snapshotTree(planRoot);
-        const dry = pxdeploy([...c.args, '--dry-run', '--json'], { root: planRoot, pathPrefix: stubs.dir });
+        const dry = await pxdeployAsync([...c.args, '--dry-run', '--json'], { root: planRoot, pathPrefix: stubs.dir });
         expect(dry.code, dry.stderr).toBe(c.code);
         expect(snapshotTree(planRoot)).toEqual(before);
-        expect(stubs.calls().every((call) => call in (c.answers ?? {}))).toBe(true);
+        expect(stubs.calls().filter((call) => !(call in (c.answers ?? {})))).toEqual([]); // only reads ran
 
-        const real = pxdeploy([...c.args, '--json'], { root: realRoot, pathPrefix: stubHostTools(c.answers).dir });
+        const realStubs = stubHostTools({ ...c.answers, ...c.writes });
+        const real = await pxdeployAsync([...c.args, '--json'], { root: realRoot, pathPrefix: realStubs.dir });
         expect(real.code, real.stderr).toBe(c.code);
         if (c.code !== 0) return;
         const body = JSON.parse(dry.stdout) as { plan?: { kind: string; display: string }[] };
-        const logFile = path.join(realRoot, 'var/log/pxdeploy', `${c.args[2] ?? ''}.log`);
         if (body.plan === undefined) {
           // A command that only reads has no plan and writes no operation log.
           expect(snapshotTree(realRoot)).toEqual(snapshotTree(planRoot));
           return;
         }
-        const logged = readFileSync(logFile, 'utf8').trim().split('\n');
+        // The plan's host commands are the real run's mutating ones, in the same order.
+        const plannedRuns = body.plan.filter((p) => p.kind === 'run').map((p) => p.display.replace(/^run /, ''));
+        const performed = realStubs.calls().filter((call) => !(call in (c.answers ?? {})) && !/^pct exec \d+ -- (ip|sh -c command)/.test(call));
+        expect(plannedRuns).toEqual(performed);
+        const logged = readFileSync(path.join(realRoot, 'var/log/pxdeploy', `${c.log ?? c.args[2]}.log`), 'utf8').trim().split('\n');
         expect(logged.at(-1)).toMatch(/\[SUCCESS\] \[[a-z-]+\] .*\(exit 0\)$/);
-        expect(logged.length).toBe(body.plan.length + 1); // one line per effect, plus the final line
+        expect(logged.filter((l) => /\] effect: |released .*lock/.test(l))).toHaveLength(body.plan.filter((p) => p.kind !== 'after').length);
       });
     });
   }
