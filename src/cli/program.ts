@@ -4,12 +4,16 @@ import type { CliIo } from './io.js';
 import { registerValidate } from './validate.js';
 import { registerLock } from './lock.js';
 import { registerCt } from './ct.js';
+import { registerOci } from './oci.js';
+import { registerApp } from './app.js';
 
 const EXAMPLES = `
 Examples:
   $ pxdeploy validate -f ct.yaml              check a container spec, report every problem with file:line
   $ pxdeploy validate -f ct.yaml --json       the same, as JSON
   $ pxdeploy ct list --json                   the containers of this node, from pct list
+  $ sudo pxdeploy oci pull jellyfin           pull an app image into the template cache (skopeo)
+  $ sudo pxdeploy app install demo --set GREETING=hi   an app CT from the catalog, health-gated
   $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
   $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
 
@@ -45,6 +49,8 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerValidate(program, io);
   registerCt(program, io);
   registerLock(program, io);
+  registerOci(program, io);
+  registerApp(program, io);
 
   // Subcommands inherit error handling and output routing.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

@@ -17,6 +17,10 @@ export interface Paths {
   containersDir: string;
   /** Host-side scratch files on their way into a CT (`pct push`); removed after use. */
   scratchDir: string;
+  /** Pulled OCI archives: ref, digest, size, volid, time (`oci list`, `oci rm`, "up to date"). */
+  ociIndexFile: string;
+  /** App records (`<hostname>.json`) and, under `<hostname>/`, the app's volumes. */
+  appsDir: string;
   instanceConfig(id: string): string;
   stateFile(id: string): string;
   healthFile(id: string): string;
@@ -24,6 +28,8 @@ export interface Paths {
   logFile(id: string): string;
   backupsOf(id: string): string;
   containerState(vmid: number): string;
+  appState(hostname: string): string;
+  appVolume(hostname: string, volume: string): string;
 }
 
 /** Resource ids become file names: refuse anything that could escape its directory. */
@@ -49,6 +55,8 @@ export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Path
     backupDir: r('var/backups/pxdeploy'),
     containersDir: r('var/lib/pxdeploy/containers'),
     scratchDir: r('var/lib/pxdeploy/tmp'),
+    ociIndexFile: r('var/lib/pxdeploy/oci/index.json'),
+    appsDir: r('var/lib/pxdeploy/apps'),
     instanceConfig: (id) => path.join(p.instanceConfigDir, `${assertSafeId(id)}.yaml`),
     stateFile: (id) => path.join(p.stateDir, `${assertSafeId(id)}.state`),
     healthFile: (id) => path.join(p.healthDir, `${assertSafeId(id)}.json`),
@@ -56,6 +64,8 @@ export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Path
     logFile: (id) => path.join(p.logDir, `${assertSafeId(id)}.log`),
     backupsOf: (id) => path.join(p.backupDir, assertSafeId(id)),
     containerState: (vmid) => path.join(p.containersDir, `${Math.trunc(vmid)}.json`),
+    appState: (hostname) => path.join(p.appsDir, `${assertSafeId(hostname)}.json`),
+    appVolume: (hostname, volume) => path.join(p.appsDir, assertSafeId(hostname), assertSafeId(volume)),
   };
   return p;
 }

@@ -1,0 +1,107 @@
+// `app install <package>`: validate everything, pull if needed, create the app CT (derived image with env), health-gate it, record it.
+import type { Package } from '../catalog/schema.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { packageToSpec } from '../backends/oci/package-spec.js';
+import { preflightCreate, DEFAULT_ROOTFS_STORAGE } from '../containers/preflight.js';
+import { pullImage, type PullResult } from '../oci/pull.js';
+import { archiveNameOf } from '../oci/reference.js';
+import { packageImageRef } from '../oci/target.js';
+import type { RegistryAuth } from '../oci/credentials.js';
+import type { RegistryCreds } from '../host/skopeo.js';
+import { createAppCt } from './create-ct.js';
+import { resolveAppEnv } from './env.js';
+import { maskEnv, readAppState, writeAppState, type AppState } from './state.js';
+import { planTraps } from './traps.js';
+import { appVolumes, prepareVolumes } from './volumes.js';
+
+export interface InstallInput {
+  pkg: Package;
+  hostname?: string;
+  vmid?: number;
+  ip?: string;
+  gateway?: string;
+  bridge?: string;
+  storage?: string;
+  templateStorage?: string;
+  sets: string[];
+  allowEnv: string[];
+  gpu: boolean;
+  auth: RegistryAuth & { creds?: RegistryCreds };
+  tlsVerify?: boolean;
+  /** validateInstall's result, when the caller ran it first (to know the secrets to mask). */
+  validated?: ReturnType<typeof validateInstall>;
+}
+
+export interface InstallResult {
+  hostname: string;
+  vmid: number;
+  ip: string;
+  url: string;
+  digest: string;
+  env: Record<string, string>;
+  generated: string[];
+  volumes: { name: string; path: string; host: string }[];
+  notes: string[];
+  warnings: string[];
+}
+
+/** Everything that can be checked before the host changes: env, traps, flags. */
+export function validateInstall(input: InstallInput) {
+  const oci = input.pkg.oci;
+  if (!oci) throw new UsageError(`package ${input.pkg.name} is not an OCI app`, 'see `pxdeploy oci search ""`');
+  if (input.gateway && !input.ip) throw new UsageError('--gateway needs --ip');
+  if (input.gpu && oci.devices.length === 0) throw new UsageError(`package ${input.pkg.name} declares no GPU devices`);
+  const env = resolveAppEnv(input.pkg.name, oci, { sets: input.sets, allowed: input.allowEnv });
+  const traps = planTraps(input.pkg.name, oci, env.values);
+  return { oci, env, traps };
+}
+
+export async function installApp(ctx: Context, input: InstallInput): Promise<InstallResult> {
+  const { oci, env, traps } = input.validated ?? validateInstall(input);
+  const hostname = input.hostname ?? input.pkg.name;
+  if (await readAppState(ctx.paths, hostname)) throw new UsageError(`app ${hostname} is already installed`, `update it with \`pxdeploy app update ${hostname}\`, or remove it first`);
+  const storage = input.storage ?? DEFAULT_ROOTFS_STORAGE;
+  const volumes = appVolumes(ctx, hostname, oci);
+  const spec = packageToSpec(input.pkg, {
+    hostname,
+    ...(input.vmid !== undefined ? { vmid: input.vmid } : {}),
+    ip: input.ip ?? 'dhcp',
+    ...(input.gateway ? { gateway: input.gateway } : {}),
+    bridge: input.bridge ?? 'vmbr0',
+    storage,
+    volumeHosts: Object.fromEntries(volumes.map((v) => [v.name, v.host])),
+    gpu: input.gpu,
+  });
+  const target = packageImageRef(input.pkg);
+  const plan = await preflightCreate(ctx, { spec, lineOf: () => undefined, file: `package ${input.pkg.name}`, yes: true, ostemplate: `${input.templateStorage ?? 'local'}:vztmpl/${archiveNameOf(target)}` });
+  if (plan.cluster.some((g) => g.name === hostname)) throw new UsageError(`a CT named ${hostname} already exists`, 'choose another --hostname');
+
+  return ctx.effects.withLock(`app-${hostname}`, 'app-install', async () => {
+    for (const w of [...plan.warnings, ...traps.warnings]) ctx.report.warn(w);
+    for (const n of traps.notes) ctx.report.info(n);
+    const pulled: PullResult = await pullImage(ctx, { target, ...(input.templateStorage ? { storage: input.templateStorage } : {}), auth: input.auth, ...(input.tlsVerify === undefined ? {} : { tlsVerify: input.tlsVerify }) });
+    await prepareVolumes(ctx, volumes, traps.volumeOwners, plan.missingDirs);
+    const ct = await createAppCt(ctx, { spec, storage, archive: pulled.path, vmid: plan.vmid, env: env.values, ...(traps.user ? { user: traps.user } : {}), health: oci.health, secretKeys: env.secretKeys });
+    const state: AppState = {
+      schemaVersion: 1,
+      hostname,
+      package: input.pkg.name,
+      vmid: ct.vmid,
+      node: plan.node,
+      image: target.image,
+      ...(target.tag ? { tag: target.tag } : {}),
+      digest: pulled.digest,
+      archive: { volid: pulled.volid, path: pulled.path },
+      storage,
+      network: { bridge: spec.container.network.bridge, ip: spec.container.network.ip, ...(spec.container.network.gateway ? { gateway: spec.container.network.gateway } : {}) },
+      env: maskEnv(env.values, env.secretKeys),
+      secret_keys: env.secretKeys,
+      volumes,
+      url: ct.url,
+      installed_at: ctx.clock.now().toISOString(),
+    };
+    await writeAppState(ctx.effects, ctx.paths, state);
+    return { hostname, vmid: ct.vmid, ip: ct.ip, url: ct.url, digest: pulled.digest, env: state.env, generated: env.generated, volumes, notes: traps.notes, warnings: [...plan.warnings, ...traps.warnings] };
+  });
+}

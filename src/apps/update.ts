@@ -1,0 +1,79 @@
+// `app update`: pull the new image (the old archive stays), recreate the CT with the same vmid, network, env and volumes; roll back if unhealthy.
+import type { Package } from '../catalog/schema.js';
+import type { Context } from '../context.js';
+import { NothingToDoError, PxError, RollbackFailedError, RolledBackError } from '../errors.js';
+import { packageToSpec } from '../backends/oci/package-spec.js';
+import { parsePctConfig, pctConfig, pctDestroy } from '../host/pct.js';
+import { runPve } from '../host/pve-run.js';
+import type { RegistryCreds } from '../host/skopeo.js';
+import type { RegistryAuth } from '../oci/credentials.js';
+import { pullImage } from '../oci/pull.js';
+import { packageImageRef } from '../oci/target.js';
+import { createAppCt } from './create-ct.js';
+import { writeAppState, type AppState } from './state.js';
+import { planTraps } from './traps.js';
+
+export interface UpdateInput {
+  state: AppState;
+  pkg: Package;
+  tag?: string;
+  auth: RegistryAuth & { creds?: RegistryCreds };
+}
+
+export interface UpdateResult {
+  hostname: string;
+  vmid: number;
+  from: string;
+  to: string;
+  url: string;
+}
+
+export async function updateApp(ctx: Context, input: UpdateInput): Promise<UpdateResult> {
+  const { state, pkg } = input;
+  const oci = pkg.oci!;
+  return ctx.effects.withLock(`app-${state.hostname}`, 'app-update', async () => {
+    const target = packageImageRef(pkg, input.tag ?? state.tag);
+    const pulled = await pullImage(ctx, { target, storage: state.archive.volid.split(':')[0]!, auth: input.auth });
+    if (pulled.digest === state.digest) throw new NothingToDoError(`${state.hostname} already runs ${target.ref} (${pulled.digest})`);
+    // The env values (secrets too) live in the CT config; the record only names the keys.
+    const current = await ctx.effects.afterApply(`read the env of CT ${state.vmid}`, async () => parsePctConfig((await runPve(ctx.effects, pctConfig(state.vmid))).stdout).environment, {} as Record<string, string>);
+    const env = Object.fromEntries(Object.keys(state.env).map((k) => [k, current[k] ?? state.env[k]!]));
+    const traps = planTraps(pkg.name, oci, env);
+    const spec = packageToSpec(pkg, {
+      hostname: state.hostname,
+      vmid: state.vmid,
+      ip: state.network.ip,
+      ...(state.network.gateway ? { gateway: state.network.gateway } : {}),
+      bridge: state.network.bridge,
+      storage: state.storage,
+      volumeHosts: Object.fromEntries(state.volumes.map((v) => [v.name, v.host])),
+      gpu: false,
+    });
+    const ctInput = { spec, storage: state.storage, vmid: state.vmid, env, ...(traps.user ? { user: traps.user } : {}), health: oci.health, secretKeys: state.secret_keys };
+
+    ctx.report.info(`replacing CT ${state.vmid}: ${state.tag ?? state.digest} → ${target.tag ?? pulled.digest}`);
+    await runPve(ctx.effects, pctDestroy(state.vmid, { force: true, purge: true }));
+    try {
+      const ct = await createAppCt(ctx, { ...ctInput, archive: pulled.path });
+      await writeAppState(ctx.effects, ctx.paths, {
+        ...state,
+        ...(target.tag ? { tag: target.tag } : {}),
+        digest: pulled.digest,
+        archive: { volid: pulled.volid, path: pulled.path },
+        previous: { ...(state.tag ? { tag: state.tag } : {}), digest: state.digest, archive: state.archive },
+        url: ct.url,
+        updated_at: ctx.clock.now().toISOString(),
+      });
+      return { hostname: state.hostname, vmid: ct.vmid, from: state.tag ?? state.digest, to: target.tag ?? pulled.digest, url: ct.url };
+    } catch (err) {
+      const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      ctx.report.warn(`update failed (${why}); recreating CT ${state.vmid} from ${state.archive.volid}`);
+      try {
+        await createAppCt(ctx, { ...ctInput, archive: state.archive.path });
+      } catch (rollbackErr) {
+        throw new RollbackFailedError(`update of ${state.hostname} failed (${why}) and so did the rollback: ${rollbackErr instanceof Error ? rollbackErr.message.split('\n')[0] : String(rollbackErr)}`, `the volumes are intact under ${state.volumes.map((v) => v.host).join(', ') || '(none)'}`);
+      }
+      throw new RolledBackError(`update of ${state.hostname} to ${target.ref} failed: ${why}; rolled back to ${state.tag ?? state.digest}`, err instanceof PxError && err.hint ? err.hint : undefined);
+    }
+  });
+}

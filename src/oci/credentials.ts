@@ -1,0 +1,55 @@
+// Registry credentials from a `user:password` file, handed to skopeo as a 0600 auth.json (never argv: `ps` shows argv).
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { RegistryCreds } from '../host/skopeo.js';
+
+export interface RegistryAuth {
+  /** `--creds-file F`: a file holding `user:password`. */
+  credsFile?: string;
+  /** `--authfile F`: skopeo's own containers-auth.json, passed through. */
+  authfile?: string;
+}
+
+export async function readCredsFile(file: string): Promise<RegistryCreds> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --creds-file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const line = text.split('\n')[0]!.replace(/\r$/, '');
+  const colon = line.indexOf(':');
+  if (colon <= 0 || colon === line.length - 1) throw new UsageError(`--creds-file ${file} must hold one line "user:password"`);
+  return { username: line.slice(0, colon), password: line.slice(colon + 1) };
+}
+
+/** What a masked log or output must never show: the password, the pair and its base64 form (auth.json's `auth`). */
+export function credentialSecrets(creds: RegistryCreds | undefined): string[] {
+  if (!creds) return [];
+  const pair = `${creds.username}:${creds.password}`;
+  return [pair, creds.password, Buffer.from(pair).toString('base64')];
+}
+
+export function authJson(registry: string, creds: RegistryCreds): string {
+  const auth = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
+  return `${JSON.stringify({ auths: { [registry]: { auth } } }, null, 2)}\n`;
+}
+
+/**
+ * Run `fn` with the path of an authfile skopeo can read: the user's own (`--authfile`), or one
+ * generated from `--creds-file` in the scratch dir (0600) and removed afterwards, whatever happens.
+ */
+export async function withAuthfile<T>(ctx: Context, registry: string, auth: RegistryAuth & { creds?: RegistryCreds }, fn: (authfile: string | undefined) => Promise<T>): Promise<T> {
+  if (auth.authfile !== undefined) return fn(auth.authfile);
+  if (!auth.creds) return fn(undefined);
+  const file = path.join(ctx.paths.scratchDir, `auth-${randomBytes(6).toString('hex')}.json`);
+  await ctx.effects.writeFile(file, authJson(registry, auth.creds), { mode: 0o600 });
+  try {
+    return await fn(file);
+  } finally {
+    await ctx.effects.remove(file);
+  }
+}
