@@ -92,7 +92,7 @@ Examples:
         const lines = [
           `CT ${vmid} ${c.hostname ?? ''}  ${r.status}`,
           `  cores ${c.cores ?? '-'}  memory ${c.memory ?? '-'} MB  swap ${c.swap ?? '-'} MB  rootfs ${c.rootfs?.volume ?? '-'} ${c.rootfs?.size ?? ''}`,
-          `  net0 ${c.net[0] ? `${c.net[0].bridge ?? ''} ip=${c.net[0].ip ?? ''}` : '-'}  tags ${(c.tags ?? []).join(';') || '-'}`,
+          `  net0 ${c.net[0] ? `${c.net[0].bridge ?? ''} ip=${c.net[0].ip ?? ''}` : '-'}${r.ip ? `  address ${r.ip}` : ''}  tags ${(c.tags ?? []).join(';') || '-'}`,
         ];
         if (r.provisioning) {
           const p = r.provisioning;

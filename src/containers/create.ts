@@ -14,12 +14,12 @@ import { provisioningSteps } from '../provision/steps.js';
 import { diffConfig, type Difference } from './compare.js';
 import { preflightCreate, type PreflightInput } from './preflight.js';
 import { writeContainerState } from './state.js';
-import { waitForIpv4, waitForSystemd } from './wait.js';
+import { waitForCtUp } from './wait.js';
 import { withAllocatedVmid } from './vmid.js';
 
 export const FAILED_TAG = 'pxdeploy-failed';
-const NETWORK_DEADLINE_MS = 90_000;
-const SYSTEMD_DEADLINE_MS = 120_000;
+/** DHCP on a slow LAN plus a full systemd boot: generous, and only ever reached when something is wrong. */
+const UP_DEADLINE_MS = 120_000;
 
 export interface CreateInput extends PreflightInput {
   specFile?: string;
@@ -115,8 +115,11 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
       await runPve(ctx.effects, pctStart(vmid));
       faultPoint('ct-create:started');
       ctx.report.info(`waiting for CT ${vmid}'s network and systemd`);
-      ip = await ctx.effects.afterApply(`wait for an IPv4 address on eth0 of CT ${vmid}`, () => waitForIpv4(ctx, vmid, NETWORK_DEADLINE_MS), '(known after start)');
-      systemd = await ctx.effects.afterApply(`wait for systemd in CT ${vmid} (running or degraded)`, () => waitForSystemd(ctx, vmid, SYSTEMD_DEADLINE_MS), '(known after start)');
+      ({ ip, systemd } = await ctx.effects.afterApply(
+        `wait for an IPv4 address on eth0 of CT ${vmid} and for systemd (running or degraded)`,
+        () => waitForCtUp(ctx, vmid, UP_DEADLINE_MS),
+        { ip: '(known after start)', systemd: '(known after start)' },
+      ));
     } catch (err) {
       // Before provisioning nothing of value is inside: remove the CT and every trace of it.
       ctx.log.error(`CT ${vmid} did not come up; destroying it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

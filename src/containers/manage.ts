@@ -2,17 +2,19 @@
 import type { ContainerSpec } from '../config/schema/spec.js';
 import type { Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import { parsePctConfig, parsePctStatus, parsePctStatusVerbose, pctConfig, pctDestroy, pctReboot, pctSet, pctStart, pctStatus, pctStop, type PctConfig } from '../host/pct.js';
+import { parsePctConfig, parsePctStatus, parsePctStatusVerbose, pctConfig, pctDestroy, pctExec, pctReboot, pctSet, pctStart, pctStatus, pctStop, type PctConfig } from '../host/pct.js';
 import { runPve } from '../host/pve-run.js';
 import { runProvisioning, type ProvisionResult } from '../provision/run.js';
 import { provisioningSteps } from '../provision/steps.js';
 import { FAILED_TAG, markFailed, specHash, withRetryHint } from './create.js';
 import { readContainerState, type ContainerState } from './state.js';
-import { waitForIpv4, waitForSystemd } from './wait.js';
+import { parseEth0Ipv4, waitForCtUp } from './wait.js';
 
 export interface ShowResult {
   vmid: number;
   status: string;
+  /** eth0's IPv4 address while running. */
+  ip?: string;
   config: Omit<PctConfig, 'raw'>;
   resources: ReturnType<typeof parsePctStatusVerbose>;
   /** What pxdeploy recorded when it made the CT; absent for CTs made by hand. */
@@ -23,7 +25,12 @@ export async function showContainer(ctx: Context, vmid: number): Promise<ShowRes
   const { raw: _raw, ...config } = parsePctConfig((await runPve(ctx.effects, pctConfig(vmid))).stdout);
   const resources = parsePctStatusVerbose((await runPve(ctx.effects, pctStatus(vmid, { verbose: true }))).stdout);
   const provisioning = await readContainerState(ctx.paths, vmid);
-  return { vmid, status: resources.status, config, resources, ...(provisioning ? { provisioning } : {}) };
+  // The address the CT has now (a DHCP lease is in no config).
+  const ip =
+    resources.status === 'running'
+      ? parseEth0Ipv4((await runPve(ctx.effects, { ...pctExec(vmid, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 15_000 }), readOnly: true }, { allowFailure: true })).stdout)
+      : undefined;
+  return { vmid, status: resources.status, ...(ip ? { ip } : {}), config, resources, ...(provisioning ? { provisioning } : {}) };
 }
 
 async function runState(ctx: Context, vmid: number): Promise<string> {
@@ -59,8 +66,7 @@ export async function resumeProvisioning(ctx: Context, vmid: number, spec: Conta
   const cfg = parsePctConfig((await runPve(ctx.effects, pctConfig(vmid))).stdout);
   if ((await runState(ctx, vmid)) !== 'running') {
     await runPve(ctx.effects, pctStart(vmid));
-    await ctx.effects.afterApply(`wait for an IPv4 address on eth0 of CT ${vmid}`, () => waitForIpv4(ctx, vmid, 90_000), '');
-    await ctx.effects.afterApply(`wait for systemd in CT ${vmid}`, () => waitForSystemd(ctx, vmid, 120_000), '');
+    await ctx.effects.afterApply(`wait for an IPv4 address on eth0 of CT ${vmid} and for systemd`, () => waitForCtUp(ctx, vmid, 120_000), undefined);
   }
   const tags = (cfg.tags ?? []).filter((t) => t !== FAILED_TAG);
   let result: ProvisionResult;

@@ -71,11 +71,10 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   const run = (cmd: Parameters<typeof runPve>[1]) => runPve(ctx.effects, cmd);
 
   // The reads are independent: asked together, preflight costs one round of PVE CLI start-ups, not six.
-  const [clusterOut, statusOut, rootdirOut, allOut, networkOut, template] = await Promise.all([
+  const [clusterOut, statusOut, rootdirOut, networkOut, template] = await Promise.all([
     run(pveshClusterResourcesVm()),
     run(pveshNodeStatus(node)),
     run(pvesmStatus({ content: ['rootdir'] })),
-    run(pvesmStatus()),
     run(pveshNodeNetwork(node)),
     input.ostemplate !== undefined
       ? Promise.resolve<ResolvedTemplate>({ volid: input.ostemplate })
@@ -95,10 +94,11 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   if (c.resources.memory > memMiB) at(['container', 'resources', 'memory'], `${c.resources.memory} MB, but node ${node} has ${memMiB} MB of memory`);
 
   const storages = parsePvesmStatus(rootdirOut.stdout);
-  const all = parsePvesmStatus(allOut.stdout);
   const storage = c.storage_pool ?? DEFAULT_ROOTFS_STORAGE;
   const pool = storages.find((s) => s.name === storage);
   if (!pool) {
+    // Only now is the full list worth asking for: it tells "no rootdir content" from "no such storage".
+    const all = parsePvesmStatus((await run(pvesmStatus())).stdout);
     if (all.some((s) => s.name === storage)) at(['container', 'storage_pool'], `storage '${storage}' does not allow content type 'rootdir' (Container); choose one of: ${storages.map((s) => s.name).join(', ') || 'none'}`);
     else at(['container', 'storage_pool'], `storage '${storage}' does not exist on node ${node}`, true);
   } else if (pool.status !== 'active') {

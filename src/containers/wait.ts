@@ -58,3 +58,28 @@ export async function waitForSystemd(ctx: Context, vmid: number, deadlineMs: num
   if (!state) throw new TimeoutError(`systemd in CT ${vmid} did not finish starting within ${Math.round(deadlineMs / 1000)}s`, `see \`pct exec ${vmid} -- systemctl list-jobs\``);
   return state;
 }
+
+export interface CtUp {
+  ip: string;
+  /** `running`, `degraded`, or `none` for a CT without systemd. */
+  systemd: string;
+}
+
+/**
+ * Both waits in one probe per round (one `pct exec`, not two): a started CT is up once eth0 has an
+ * IPv4 address and systemd has settled. Each part keeps its own error when the deadline passes.
+ */
+export async function waitForCtUp(ctx: Context, vmid: number, deadlineMs: number): Promise<CtUp> {
+  const script = 'ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"';
+  let seen: { ip?: string; systemd?: string } = {};
+  const up = await poll(async () => {
+    const r = await runPve(ctx.effects, { ...pctExec(vmid, ['sh', '-c', script], { timeoutMs: 15_000 }), readOnly: true }, { allowFailure: true });
+    const ip = parseEth0Ipv4(r.stdout);
+    const systemd = /^systemd: (\S+)/m.exec(r.stdout)?.[1];
+    seen = { ip, systemd };
+    return ip && systemd && ['running', 'degraded', 'none'].includes(systemd) ? { ip, systemd } : undefined;
+  }, { deadlineMs });
+  if (up) return up;
+  if (!seen.ip) throw new TimeoutError(`CT ${vmid} has no IPv4 address on eth0 after ${Math.round(deadlineMs / 1000)}s`, `with ip=dhcp, is a DHCP server answering on the bridge? check \`pct exec ${vmid} -- ip addr\``);
+  throw new TimeoutError(`systemd in CT ${vmid} did not finish starting within ${Math.round(deadlineMs / 1000)}s (state: ${seen.systemd ?? 'unknown'})`, `see \`pct exec ${vmid} -- systemctl list-jobs\``);
+}

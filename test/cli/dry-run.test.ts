@@ -60,8 +60,8 @@ const cases: Record<string, Case[]> = {
       writes: {
         'pct create 205 local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst --hostname stubbed --cores 1 --memory 256 --swap 512 --rootfs local-lvm:2 --net0 name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.25/24 --unprivileged 1 --onboot 0 --tags pxdeploy': '',
         'pct start 205': '',
-        'pct exec 205 -- ip -4 -o addr show dev eth0': '2: eth0    inet 10.203.0.25/24 brd 10.203.0.255 scope global eth0\n',
-        'pct exec 205 -- sh -c command -v systemctl >/dev/null || { echo none; exit 0; }; systemctl is-system-running': 'running\n',
+        'pct exec 205 -- sh -c ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"':
+          '2: eth0    inet 10.203.0.25/24 brd 10.203.0.255 scope global eth0\nsystemd: running\n',
       },
       log: 'ct-stubbed',
     },
@@ -119,7 +119,7 @@ describe('--dry-run --json for every command', () => {
         }
         // The plan's host commands are the real run's mutating ones, in the same order.
         const plannedRuns = body.plan.filter((p) => p.kind === 'run').map((p) => p.display.replace(/^run /, ''));
-        const performed = realStubs.calls().filter((call) => !(call in (c.answers ?? {})) && !/^pct exec \d+ -- (ip|sh -c command)/.test(call));
+        const performed = realStubs.calls().filter((call) => !(call in (c.answers ?? {})) && !/^pct exec \d+ -- (ip|sh -c ip) /.test(call));
         expect(plannedRuns).toEqual(performed);
         const logged = readFileSync(path.join(realRoot, 'var/log/pxdeploy', `${c.log ?? c.args[2]}.log`), 'utf8').trim().split('\n');
         expect(logged.at(-1)).toMatch(/\[SUCCESS\] \[[a-z-]+\] .*\(exit 0\)$/);

@@ -135,6 +135,7 @@ describe('ct create with ip: dhcp', () => {
     expect(exec(DHCP, 'ip -4 -o addr show dev eth0').stdout).toContain(`inet ${ip}/`);
     const show = await run(['ct', 'show', String(DHCP)]);
     expect(show.stdout).toContain('ip=dhcp');
+    expect(show.stdout).toContain(`address ${ip}`);
   });
 });
 
