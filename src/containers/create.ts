@@ -1,6 +1,7 @@
 // `ct create`: preflight, race-free vmid, pct create/start, wait for network and systemd, provisioning that resumes; nothing half-made.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { lxcBackend } from '../backends/lxc/backend.js';
 import { PXDEPLOY_TAG, specToCreateOptions } from '../backends/lxc/spec-to-options.js';
 import type { ContainerSpec } from '../config/schema/spec.js';
 import type { Context } from '../context.js';
@@ -14,12 +15,9 @@ import { provisioningSteps } from '../provision/steps.js';
 import { diffConfig, type Difference } from './compare.js';
 import { preflightCreate, type PreflightInput } from './preflight.js';
 import { writeContainerState } from './state.js';
-import { waitForCtUp } from './wait.js';
 import { withAllocatedVmid } from './vmid.js';
 
 export const FAILED_TAG = 'pxdeploy-failed';
-/** DHCP on a slow LAN plus a full systemd boot: generous, and only ever reached when something is wrong. */
-const UP_DEADLINE_MS = 120_000;
 
 export interface CreateInput extends PreflightInput {
   specFile?: string;
@@ -83,17 +81,20 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
     if (plan.download) await runPve(ctx.effects, pveamDownload(plan.download.storage, plan.download.template));
     for (const dir of plan.missingDirs) await ctx.effects.mkdir(dir);
 
+    const backend = lxcBackend(plan.ostemplate);
     const keys = spec.provisioning.ssh_keys;
     const keysFile = keys.length > 0 ? path.join(ctx.paths.scratchDir, `ct-${c.hostname}.authorized_keys`) : undefined;
     if (keysFile) await ctx.effects.writeFile(keysFile, `${keys.join('\n')}\n`, { mode: 0o600 });
     let vmid: number;
+    const template = await backend.template(ctx, spec);
     try {
-      ctx.report.info(`creating CT ${c.hostname} from ${plan.ostemplate}`);
+      ctx.report.info(`creating CT ${c.hostname} from ${template.ostemplate}`);
       vmid = await withAllocatedVmid(ctx, plan.vmid, async (id) => {
-        await runPve(ctx.effects, pctCreate(id, plan.ostemplate, { ...specToCreateOptions(spec, { storage: plan.storage, sshKeysFile: keysFile }) }));
+        await runPve(ctx.effects, pctCreate(id, template.ostemplate, { ...specToCreateOptions(spec, { storage: plan.storage, sshKeysFile: keysFile }) }));
         return id;
       });
     } finally {
+      await template.release();
       if (keysFile) await ctx.effects.remove(keysFile);
     }
     const at = ctx.clock.now().toISOString();
@@ -115,10 +116,10 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
       await runPve(ctx.effects, pctStart(vmid));
       faultPoint('ct-create:started');
       ctx.report.info(`waiting for CT ${vmid}'s network and systemd`);
-      ({ ip, systemd } = await ctx.effects.afterApply(
+      ({ ip, state: systemd } = await ctx.effects.afterApply(
         `wait for an IPv4 address on eth0 of CT ${vmid} and for systemd (running or degraded)`,
-        () => waitForCtUp(ctx, vmid, UP_DEADLINE_MS),
-        { ip: '(known after start)', systemd: '(known after start)' },
+        () => backend.waitUp(ctx, vmid, spec),
+        { ip: '(known after start)', state: '(known after start)' },
       ));
     } catch (err) {
       // Before provisioning nothing of value is inside: remove the CT and every trace of it.
