@@ -27,9 +27,9 @@ function comparable(key: string, want: unknown, have: unknown): boolean {
     const { volume: _wv, ...wRest } = w;
     return Object.entries(wRest).every(([k, v]) => isDeepStrictEqual(h[k], v));
   }
-  if (key === 'net0') {
-    // PVE adds hwaddr and type=veth itself; only what the spec sets must match.
-    return Object.entries(want as Record<string, unknown>).every(([k, v]) => isDeepStrictEqual((have as Record<string, unknown> | undefined)?.[k], v));
+  if (key === 'net0' || /^dev\d+$/.test(key)) {
+    // PVE adds hwaddr and type=veth to a net, pxdeploy a GPU node's gid: only what the spec sets must match.
+    return Object.entries(want as Record<string, unknown>).every(([k, v]) => v === undefined || isDeepStrictEqual((have as Record<string, unknown> | undefined)?.[k], v));
   }
   if (key === 'tags') return isDeepStrictEqual([...(want as string[])].sort(), [...((have as string[]) ?? [])].filter((t) => t !== 'pxdeploy-failed').sort());
   // Unset sub-keys (`uid: undefined`) mean "not given", as in the printed config.

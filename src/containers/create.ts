@@ -13,6 +13,7 @@ import { runPve } from '../host/pve-run.js';
 import { runProvisioning, type ProvisionResult } from '../provision/run.js';
 import { provisioningSteps } from '../provision/steps.js';
 import { diffConfig, type Difference } from './compare.js';
+import { assignGpuGroups } from './gpu-groups.js';
 import { preflightCreate, type PreflightInput } from './preflight.js';
 import { writeContainerState } from './state.js';
 import { withAllocatedVmid } from './vmid.js';
@@ -121,6 +122,8 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
         () => backend.waitUp(ctx, vmid, spec),
         { ip: '(known after start)', state: '(known after start)' },
       ));
+      const regrouped = await ctx.effects.afterApply(`give /dev/dri devices of CT ${vmid} the gid of its render group`, () => assignGpuGroups(ctx, vmid, spec, plan.storage), false);
+      if (regrouped) ({ ip, state: systemd } = await backend.waitUp(ctx, vmid, spec));
     } catch (err) {
       // Before provisioning nothing of value is inside: remove the CT and every trace of it.
       ctx.log.error(`CT ${vmid} did not come up; destroying it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
