@@ -88,4 +88,14 @@ describe('pxdeploy validate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/nonexistent/ct.yaml');
   });
+
+  it('validates one catalog package: every file in packages/ passes, a broken one is exit 2 with lines', () => {
+    const ok = pxdeploy(['validate', '-f', path.join(repoRoot, 'packages/jellyfin.yml'), '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, kind: 'package' });
+    const bad = specFile('name: jellyfin\noci:\n  image: jellyfin/jellyfin\n  tag: 10.10.7\n  bogus: 1\n');
+    const r = pxdeploy(['validate', '-f', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/:5 oci\.bogus: unknown key/);
+  });
 });
