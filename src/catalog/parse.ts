@@ -1,4 +1,5 @@
 // Package file text → validated package or every problem as `file:line path: message`, through config/'s YAML and problem modules.
+import { orderProblems } from '../config/container-spec.js';
 import type { ConfigProblem } from '../errors.js';
 import { humanErrorMap } from '../config/problems/error-map.js';
 import { issuesToProblems } from '../config/problems/issues.js';
@@ -16,19 +17,6 @@ export interface ParsePackageOptions {
   expectedName?: string;
 }
 
-/** Order by line (problems without one last), then path; drop exact repeats. */
-function ordered(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems
-    .filter((p) => {
-      const key = `${p.line ?? ''}\0${p.path}\0${p.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.path.localeCompare(b.path));
-}
-
 /**
  * Validate a package file's text. Never throws for anything in the text.
  * Nothing is interpolated: `${…}` in a package belongs to the commands and templates it carries.
@@ -42,7 +30,7 @@ export function parsePackageText(text: string, file: string, opts: ParsePackageO
     path: formatPath(path),
     message,
   });
-  if (src.syntaxErrors.length > 0) return { ok: false, problems: ordered(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
+  if (src.syntaxErrors.length > 0) return { ok: false, problems: orderProblems(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
   const doc = src.value;
   if (doc === null || doc === undefined) return { ok: false, problems: [at([], 'the file is empty; a package needs at least name, description, sources and oci: or bluegreen:', 1)] };
   if (typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [at([], 'expected a mapping at the top level', 1)] };
@@ -55,9 +43,9 @@ export function parsePackageText(text: string, file: string, opts: ParsePackageO
   const parsed = packageSchema.safeParse(doc, { errorMap: humanErrorMap });
   if (!parsed.success) {
     for (const p of issuesToProblems(packageSchema, parsed.error.issues, doc)) problems.push(at(p.path, p.message));
-    return { ok: false, problems: ordered(problems) };
+    return { ok: false, problems: orderProblems(problems) };
   }
   for (const p of packageRules(parsed.data)) problems.push(at(p.path, p.message));
-  if (problems.length > 0) return { ok: false, problems: ordered(problems) };
+  if (problems.length > 0) return { ok: false, problems: orderProblems(problems) };
   return { ok: true, pkg: parsed.data };
 }

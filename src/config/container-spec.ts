@@ -21,8 +21,8 @@ function isScriptContent(path: SpecPath): boolean {
   return path.length === 4 && path[0] === 'provisioning' && path[1] === 'scripts' && typeof path[2] === 'number' && path[3] === 'content';
 }
 
-/** Order by line (problems without one last), then path, and drop exact repeats. */
-function finish(problems: ConfigProblem[]): ConfigProblem[] {
+/** Order by line (problems without one last), then path, and drop exact repeats: how every config file reports. */
+export function orderProblems(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
     const key = `${p.line ?? ''}\0${p.path}\0${p.message}`;
@@ -46,7 +46,7 @@ export function parseContainerSpecText(text: string, file: string, env: NodeJS.P
     message,
   });
 
-  if (src.syntaxErrors.length > 0) return { ok: false, problems: finish(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
+  if (src.syntaxErrors.length > 0) return { ok: false, problems: orderProblems(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
 
   const kind = detectKind(src.value);
   if ('problem' in kind) return { ok: false, problems: [at([], kind.problem, 1)] };
@@ -65,6 +65,6 @@ export function parseContainerSpecText(text: string, file: string, env: NodeJS.P
     problems.push(at(p.path, p.message));
   }
 
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems: finish(problems) };
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems: orderProblems(problems) };
   return { ok: true, kind: 'container', spec: attachEnvSecrets(parsed.data, src.secretEnvValues), lineOf: src.lineOf };
 }
