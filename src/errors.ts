@@ -320,7 +320,7 @@ export class RegistryAuthError extends PxError {
     super(
       message,
       ExitCode.other,
-      'pass registry credentials with --creds user:password, or log in with `skopeo login <registry>` and point --authfile (or REGISTRY_AUTH_FILE) at its auth.json',
+      'pass registry credentials with --creds-file F (a file holding one line "user:password"; never on the command line), or log in with `skopeo login <registry>` and pass --authfile F (its auth.json)',
       { cause },
     );
     this.image = image;

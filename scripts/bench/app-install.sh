@@ -1,10 +1,11 @@
 #!/bin/bash
 # Bench: `pxdeploy app install demo` until healthy vs the same skopeo + pct + curl steps in a plain script, same run; prints both and the ratio.
 # Needs a running pvesim (never sets it up). Uses vmids 403/404 and IPs 10.203.0.52/.53; destroys both CTs at the end.
+# RUNS=N rounds (default 3); the best of each side is compared, since the host is shared and noisy.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 export PATH="$REPO/test/pvesim/bin:$PATH"
-ROUNDS=${ROUNDS:-3}
+RUNS=${RUNS:-${ROUNDS:-3}}
 CACHE=$(pvesm path local:vztmpl/x.tar | xargs dirname)
 ROOT=$(mktemp -d); chmod 755 "$ROOT"
 cleanup() { pct destroy 403 --force 1 --purge 1 >/dev/null 2>&1 || true; pct destroy 404 --force 1 --purge 1 >/dev/null 2>&1 || true; rm -rf "$ROOT" "$CACHE/bench_app.tar"; }
@@ -28,11 +29,11 @@ plain() {
 
 tool() {
   rm -rf "$ROOT/var" "$CACHE/app_1.0.tar"
-  node "$REPO/bin/pxdeploy.js" app install demo --set GREETING=hi --vmid 403 --ip 10.203.0.52/24 --gateway 10.203.0.1 >/dev/null 2>&1
+  node "$REPO/bin/pxdeploy.js" app install demo --hostname bench-tool --set GREETING=hi --vmid 403 --ip 10.203.0.52/24 --gateway 10.203.0.1 >/dev/null 2>&1
 }
 
 best_plain=999; best_tool=999
-for i in $(seq 1 "$ROUNDS"); do
+for i in $(seq 1 "$RUNS"); do
   pct destroy 404 --force 1 --purge 1 >/dev/null 2>&1 || true
   t0=$(now); plain; t1=$(now)
   p=$(echo "$t1 - $t0" | bc)

@@ -33,6 +33,8 @@ export interface AppCtInput {
   health: HealthCheck;
   /** What secrets look like in a mismatch message. */
   secretKeys: readonly string[];
+  /** Host work `pct create` needs done (volume directories), run while the image is prepared. */
+  prepare?: () => Promise<void>;
 }
 
 /** Every difference between what was set and what `pct config` shows; secret values never printed. */
@@ -53,7 +55,7 @@ export function configMismatches(cfg: PctConfig, want: DerivedArchive['expected'
 
 export async function createAppCt(ctx: Context, input: AppCtInput): Promise<{ vmid: number; ip: string; url: string }> {
   const hostname = input.spec.container.hostname;
-  const derived = await deriveAppArchive(ctx, input.archive, hostname, { env: input.env, ...(input.user ? { user: input.user } : {}) });
+  const [derived] = await Promise.all([deriveAppArchive(ctx, input.archive, hostname, { env: input.env, ...(input.user ? { user: input.user } : {}) }), input.prepare?.()]);
   let vmid: number;
   try {
     ctx.report.info(`creating CT ${hostname} from ${input.archive}`);
@@ -62,7 +64,7 @@ export async function createAppCt(ctx: Context, input: AppCtInput): Promise<{ vm
       return id;
     });
   } finally {
-    await ctx.effects.remove(derived.path);
+    if (derived.temporary) await ctx.effects.remove(derived.path);
   }
   try {
     const mismatches = await ctx.effects.afterApply(

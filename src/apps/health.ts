@@ -3,6 +3,13 @@ import net from 'node:net';
 import type { HealthCheck } from '../catalog/schema.js';
 import { poll } from '../containers/wait.js';
 
+/**
+ * The first probe goes out at once; then short pauses, because a refused connection costs nothing
+ * and an app that is up a moment later should not wait out a long back-off.
+ */
+const HEALTH_POLL_MS = 100;
+const HEALTH_POLL_MAX_MS = 500;
+
 export function healthUrl(ip: string, h: HealthCheck): string {
   return `http://${ip}:${h.port}${h.path ?? '/'}`;
 }
@@ -30,6 +37,6 @@ export async function waitHealthy(ip: string, h: HealthCheck, deadlineMs: number
   const ok = await poll(async () => {
     last = await probeOnce(ip, h);
     return last !== undefined && (h.type === 'tcp' || h.status.includes(last)) ? true : undefined;
-  }, { deadlineMs, delayMs: 200, maxDelayMs: 2000 });
+  }, { deadlineMs, delayMs: HEALTH_POLL_MS, maxDelayMs: HEALTH_POLL_MAX_MS });
   return { ok: ok === true, ...(last === undefined ? {} : { last }) };
 }

@@ -4,12 +4,13 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { packageToSpec } from '../backends/oci/package-spec.js';
 import { preflightCreate, DEFAULT_ROOTFS_STORAGE } from '../containers/preflight.js';
-import { pullImage, type PullResult } from '../oci/pull.js';
+import { finishPull, startPull, type PullSession } from '../oci/pull.js';
 import { archiveNameOf } from '../oci/reference.js';
 import { packageImageRef } from '../oci/target.js';
 import type { RegistryAuth } from '../oci/credentials.js';
 import type { RegistryCreds } from '../host/skopeo.js';
 import { createAppCt } from './create-ct.js';
+import { applyDeviceGids, imageGroupsOf, requireGpuDevices } from './gpu.js';
 import { resolveAppEnv } from './env.js';
 import { maskEnv, readAppState, writeAppState, type AppState } from './state.js';
 import { planTraps } from './traps.js';
@@ -29,6 +30,8 @@ export interface InstallInput {
   gpu: boolean;
   auth: RegistryAuth & { creds?: RegistryCreds };
   tlsVerify?: boolean;
+  /** skopeo's progress output (a terminal, not --json). */
+  progress?: boolean;
   /** validateInstall's result, when the caller ran it first (to know the secrets to mask). */
   validated?: ReturnType<typeof validateInstall>;
 }
@@ -74,15 +77,49 @@ export async function installApp(ctx: Context, input: InstallInput): Promise<Ins
     gpu: input.gpu,
   });
   const target = packageImageRef(input.pkg);
-  const plan = await preflightCreate(ctx, { spec, lineOf: () => undefined, file: `package ${input.pkg.name}`, yes: true, ostemplate: `${input.templateStorage ?? 'local'}:vztmpl/${archiveNameOf(target)}` });
+  // --gpu without the device on this host is said in its own words, before anything else is asked.
+  if (input.gpu) await requireGpuDevices(input.pkg.name, oci.devices);
+  // Preflight and the registry's digest are independent questions: asked together, not one after the other.
+  const [preflight, probe] = await Promise.allSettled([
+    preflightCreate(ctx, { spec, lineOf: () => undefined, file: `package ${input.pkg.name}`, yes: true, ostemplate: `${input.templateStorage ?? 'local'}:vztmpl/${archiveNameOf(target)}` }),
+    startPull(ctx, { target, ...(input.templateStorage ? { storage: input.templateStorage } : {}), auth: input.auth, ...(input.tlsVerify === undefined ? {} : { tlsVerify: input.tlsVerify }), ...(input.progress ? { progress: true } : {}) }),
+  ]);
+  const session: PullSession | undefined = probe.status === 'fulfilled' ? probe.value : undefined;
+  try {
+    // The host's problems first: they are what `app install` checks before it touches the registry's answer.
+    if (preflight.status === 'rejected') throw preflight.reason;
+    if (probe.status === 'rejected') throw probe.reason;
+    return await installChecked(ctx, input, { oci, env, traps, hostname, storage, volumes, spec, target, plan: preflight.value, session: session! });
+  } finally {
+    await session?.close();
+  }
+}
+
+async function installChecked(
+  ctx: Context,
+  input: InstallInput,
+  p: ReturnType<typeof validateInstall> & { hostname: string; storage: string; volumes: ReturnType<typeof appVolumes>; spec: ReturnType<typeof packageToSpec>; target: ReturnType<typeof packageImageRef>; plan: Awaited<ReturnType<typeof preflightCreate>>; session: PullSession },
+): Promise<InstallResult> {
+  const { oci, env, traps, hostname, storage, volumes, spec, target, plan, session } = p;
   if (plan.cluster.some((g) => g.name === hostname)) throw new UsageError(`a CT named ${hostname} already exists`, 'choose another --hostname');
 
   return ctx.effects.withLock(`app-${hostname}`, 'app-install', async () => {
     for (const w of [...plan.warnings, ...traps.warnings]) ctx.report.warn(w);
     for (const n of traps.notes) ctx.report.info(n);
-    const pulled: PullResult = await pullImage(ctx, { target, ...(input.templateStorage ? { storage: input.templateStorage } : {}), auth: input.auth, ...(input.tlsVerify === undefined ? {} : { tlsVerify: input.tlsVerify }) });
-    await prepareVolumes(ctx, volumes, traps.volumeOwners, plan.missingDirs);
-    const ct = await createAppCt(ctx, { spec, storage, archive: pulled.path, vmid: plan.vmid, env: env.values, ...(traps.user ? { user: traps.user } : {}), health: oci.health, secretKeys: env.secretKeys });
+    const pulled = await finishPull(ctx, session);
+    const gpu = input.gpu ? applyDeviceGids(spec, oci.devices, await imageGroupsOf(ctx, pulled.path)) : { spec, warnings: [] };
+    for (const w of gpu.warnings) ctx.report.warn(w);
+    const ct = await createAppCt(ctx, {
+      spec: gpu.spec,
+      storage,
+      archive: pulled.path,
+      vmid: plan.vmid,
+      env: env.values,
+      ...(traps.user ? { user: traps.user } : {}),
+      health: oci.health,
+      secretKeys: env.secretKeys,
+      prepare: () => prepareVolumes(ctx, volumes, traps.volumeOwners, plan.missingDirs),
+    });
     const state: AppState = {
       schemaVersion: 1,
       hostname,
@@ -98,6 +135,7 @@ export async function installApp(ctx: Context, input: InstallInput): Promise<Ins
       env: maskEnv(env.values, env.secretKeys),
       secret_keys: env.secretKeys,
       volumes,
+      ...(input.gpu ? { gpu: true } : {}),
       url: ct.url,
       installed_at: ctx.clock.now().toISOString(),
     };

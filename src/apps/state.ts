@@ -28,6 +28,8 @@ const appStateSchema = z
     env: z.record(z.string()),
     secret_keys: z.array(z.string()),
     volumes: z.array(z.object({ name: z.string(), path: z.string(), host: z.string() }).strict()),
+    /** Installed with --gpu: update and rollback pass the same devices through. */
+    gpu: z.boolean().optional(),
     url: z.string(),
     installed_at: z.string(),
     updated_at: z.string().optional(),
@@ -46,14 +48,27 @@ export function writeAppState(fx: StateEffects, paths: Paths, state: AppState): 
 }
 
 /** Every app record, by hostname. */
-export async function listApps(paths: Paths): Promise<AppState[]> {
+export async function listApps(paths: Paths, fx?: Pick<StateEffects, 'readFile'>): Promise<AppState[]> {
   const names = await readdir(paths.appsDir).catch(() => [] as string[]);
   const out: AppState[] = [];
   for (const n of names.filter((f) => f.endsWith('.json')).sort()) {
-    const s = await readAppState(paths, n.slice(0, -5));
+    const s = await readAppState(paths, n.slice(0, -5), fx);
     if (s) out.push(s);
   }
   return out;
+}
+
+/** After an archive was moved aside (oci/pin.ts): every record naming `fromVolid` names `to` instead. Returns the hostnames changed. */
+export async function repointArchive(fx: StateEffects, paths: Paths, fromVolid: string, to: { volid: string; path: string }): Promise<string[]> {
+  const changed: string[] = [];
+  for (const a of await listApps(paths, fx)) {
+    const current = a.archive.volid === fromVolid;
+    const previous = a.previous?.archive.volid === fromVolid;
+    if (!current && !previous) continue;
+    await writeAppState(fx, paths, { ...a, ...(current ? { archive: to } : {}), ...(previous && a.previous ? { previous: { ...a.previous, archive: to } } : {}) });
+    changed.push(a.hostname);
+  }
+  return changed;
 }
 
 /** `web` or `410` → its record. */

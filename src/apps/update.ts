@@ -7,10 +7,11 @@ import { parsePctConfig, pctConfig, pctDestroy } from '../host/pct.js';
 import { runPve } from '../host/pve-run.js';
 import type { RegistryCreds } from '../host/skopeo.js';
 import type { RegistryAuth } from '../oci/credentials.js';
-import { pullImage } from '../oci/pull.js';
+import { finishPull, startPull } from '../oci/pull.js';
 import { packageImageRef } from '../oci/target.js';
 import { createAppCt } from './create-ct.js';
-import { writeAppState, type AppState } from './state.js';
+import { applyDeviceGids, imageGroupsOf } from './gpu.js';
+import { readAppState, writeAppState, type AppState } from './state.js';
 import { planTraps } from './traps.js';
 
 export interface UpdateInput {
@@ -18,6 +19,7 @@ export interface UpdateInput {
   pkg: Package;
   tag?: string;
   auth: RegistryAuth & { creds?: RegistryCreds };
+  progress?: boolean;
 }
 
 export interface UpdateResult {
@@ -29,14 +31,29 @@ export interface UpdateResult {
 }
 
 export async function updateApp(ctx: Context, input: UpdateInput): Promise<UpdateResult> {
-  const { state, pkg } = input;
+  const { pkg } = input;
   const oci = pkg.oci!;
-  return ctx.effects.withLock(`app-${state.hostname}`, 'app-update', async () => {
-    const target = packageImageRef(pkg, input.tag ?? state.tag);
-    const pulled = await pullImage(ctx, { target, storage: state.archive.volid.split(':')[0]!, auth: input.auth });
-    if (pulled.digest === state.digest) throw new NothingToDoError(`${state.hostname} already runs ${target.ref} (${pulled.digest})`);
-    // The env values (secrets too) live in the CT config; the record only names the keys.
-    const current = await ctx.effects.afterApply(`read the env of CT ${state.vmid}`, async () => parsePctConfig((await runPve(ctx.effects, pctConfig(state.vmid))).stdout).environment, {} as Record<string, string>);
+  return ctx.effects.withLock(`app-${input.state.hostname}`, 'app-update', async () => {
+    const target = packageImageRef(pkg, input.tag ?? input.state.tag);
+    // The registry's digest and the CT's env are independent reads: asked together.
+    const [probe, envRead] = await Promise.allSettled([
+      startPull(ctx, { target, storage: input.state.archive.volid.split(':')[0]!, auth: input.auth, ...(input.progress ? { progress: true } : {}) }),
+      // The env values (secrets too) live in the CT config; the record only names the keys.
+      ctx.effects.afterApply(`read the env of CT ${input.state.vmid}`, async () => parsePctConfig((await runPve(ctx.effects, pctConfig(input.state.vmid))).stdout).environment, {} as Record<string, string>),
+    ]);
+    if (probe.status === 'rejected') throw probe.reason;
+    const session = probe.value;
+    let pulled;
+    try {
+      if (envRead.status === 'rejected') throw envRead.reason;
+      if (session.digest === input.state.digest) throw new NothingToDoError(`${input.state.hostname} already runs ${target.ref} (${session.digest})`);
+      pulled = await finishPull(ctx, session);
+    } finally {
+      await session.close();
+    }
+    // A re-pull of the same tag may have moved the running archive aside (oci/pin.ts): the record names where it is now.
+    const state = pulled.pinned?.apps.includes(input.state.hostname) ? ((await readAppState(ctx.paths, input.state.hostname, ctx.effects)) ?? input.state) : input.state;
+    const current = envRead.status === 'fulfilled' ? envRead.value : {};
     const env = Object.fromEntries(Object.keys(state.env).map((k) => [k, current[k] ?? state.env[k]!]));
     const traps = planTraps(pkg.name, oci, env);
     const spec = packageToSpec(pkg, {
@@ -47,14 +64,16 @@ export async function updateApp(ctx: Context, input: UpdateInput): Promise<Updat
       bridge: state.network.bridge,
       storage: state.storage,
       volumeHosts: Object.fromEntries(state.volumes.map((v) => [v.name, v.host])),
-      gpu: false,
+      gpu: state.gpu === true,
     });
+    // The gid of a device's group is the new image's (update) or the old one's (rollback): each archive is read for its own CT.
+    const specFor = async (archive: string) => (state.gpu ? applyDeviceGids(spec, oci.devices, await imageGroupsOf(ctx, archive)).spec : spec);
     const ctInput = { spec, storage: state.storage, vmid: state.vmid, env, ...(traps.user ? { user: traps.user } : {}), health: oci.health, secretKeys: state.secret_keys };
 
     ctx.report.info(`replacing CT ${state.vmid}: ${state.tag ?? state.digest} → ${target.tag ?? pulled.digest}`);
     await runPve(ctx.effects, pctDestroy(state.vmid, { force: true, purge: true }));
     try {
-      const ct = await createAppCt(ctx, { ...ctInput, archive: pulled.path });
+      const ct = await createAppCt(ctx, { ...ctInput, spec: await specFor(pulled.path), archive: pulled.path });
       await writeAppState(ctx.effects, ctx.paths, {
         ...state,
         ...(target.tag ? { tag: target.tag } : {}),
@@ -69,7 +88,7 @@ export async function updateApp(ctx: Context, input: UpdateInput): Promise<Updat
       const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
       ctx.report.warn(`update failed (${why}); recreating CT ${state.vmid} from ${state.archive.volid}`);
       try {
-        await createAppCt(ctx, { ...ctInput, archive: state.archive.path });
+        await createAppCt(ctx, { ...ctInput, spec: await specFor(state.archive.path), archive: state.archive.path });
       } catch (rollbackErr) {
         throw new RollbackFailedError(`update of ${state.hostname} failed (${why}) and so did the rollback: ${rollbackErr instanceof Error ? rollbackErr.message.split('\n')[0] : String(rollbackErr)}`, `the volumes are intact under ${state.volumes.map((v) => v.host).join(', ') || '(none)'}`);
       }

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { emit, type CliIo } from './io.js';
 import { makeContext, runOperation } from './context.js';
 import { renderTable } from './table.js';
-import { registryAuthOf } from './oci.js';
+import { registryAuthOf, showPullProgress } from './oci.js';
 
 function vmidOf(text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -16,6 +16,9 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 async function requireOciPackage(name: string) {
   const { loadCatalog, requirePackage } = await import('../catalog/index.js');
+  const { loadNamedPackage } = await import('./oci.js');
+  const one = await loadNamedPackage(name);
+  if (one?.oci) return one;
   const { pkg } = requirePackage((await loadCatalog()).packages.filter((p) => p.oci), name);
   return pkg;
 }
@@ -71,6 +74,7 @@ Examples:
         allowEnv: opts.allowEnv,
         gpu: !!opts.gpu,
         auth,
+        progress: showPullProgress(io),
         ...(opts.tlsVerify !== undefined ? { tlsVerify: opts.tlsVerify === 'true' } : {}),
       };
       const validated = validateInstall(input);
@@ -103,7 +107,7 @@ Examples:
       if (!state) throw new UsageError(`no app '${ref}'`, 'see `pxdeploy app list`');
       const pkg = await requireOciPackage(state.package);
       const { updateApp } = await import('../apps/update.js');
-      await runOperation(io, { resource: `app-${state.hostname}`, operation: 'app-update', secrets }, (ctx) => updateApp(ctx, { state, pkg, ...(opts.tag ? { tag: opts.tag } : {}), auth }), (r) =>
+      await runOperation(io, { resource: `app-${state.hostname}`, operation: 'app-update', secrets }, (ctx) => updateApp(ctx, { state, pkg, ...(opts.tag ? { tag: opts.tag } : {}), auth, progress: showPullProgress(io) }), (r) =>
         `updated ${r.hostname} (CT ${r.vmid}) ${r.from} → ${r.to}: ${r.url}`,
       );
     });

@@ -30,6 +30,24 @@ export async function registryAuthOf(opts: { credsFile?: string; authfile?: stri
   return { auth: { ...(opts.authfile ? { authfile: opts.authfile } : {}), ...(creds ? { creds } : {}) }, secrets: credentialSecrets(creds) };
 }
 
+/**
+ * `packages/<name>.yml` alone, when the name is a package file: one parse instead of the whole catalog
+ * (about half a second of YAML and schema work at start-up). Undefined sends the caller to the full
+ * catalog, which also resolves `name-suffix` and suggests close names.
+ */
+export async function loadNamedPackage(name: string) {
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) return undefined;
+  const { loadPackageFile, packagesDir, PACKAGE_EXT } = await import('../catalog/index.js');
+  const { join } = await import('node:path');
+  const r = await loadPackageFile(join(packagesDir(), `${name}${PACKAGE_EXT}`));
+  return r.ok ? r.pkg : undefined;
+}
+
+/** skopeo's progress on a terminal only: not under --json, and never into a pipe or a log. */
+export function showPullProgress(io: CliIo, stderrIsTTY: boolean = process.stderr.isTTY === true): boolean {
+  return stderrIsTTY && !io.flags().json;
+}
+
 export function registerOci(program: Command, io: CliIo): void {
   const oci = program
     .command('oci')
@@ -58,13 +76,14 @@ Examples:
       const tlsVerify = tlsOf(opts.tlsVerify);
       const { auth, secrets } = await registryAuthOf(opts);
       const { loadCatalog } = await import('../catalog/index.js');
-      const { resolvePullTarget } = await import('../oci/target.js');
-      const target = resolvePullTarget((await loadCatalog()).packages, text);
+      const { packageImageRef, resolvePullTarget } = await import('../oci/target.js');
+      const one = await loadNamedPackage(text);
+      const target = one?.oci ? packageImageRef(one) : resolvePullTarget((await loadCatalog()).packages, text);
       const { pullImage } = await import('../oci/pull.js');
       await runOperation(
         io,
         { resource: 'oci', operation: 'oci-pull', secrets },
-        (ctx) => ctx.effects.withLock('oci', 'oci-pull', () => pullImage(ctx, { target, storage: opts.storage, auth, ...(tlsVerify === undefined ? {} : { tlsVerify }) })),
+        (ctx) => ctx.effects.withLock('oci', 'oci-pull', () => pullImage(ctx, { target, storage: opts.storage, auth, progress: showPullProgress(io), ...(tlsVerify === undefined ? {} : { tlsVerify }) })),
         (r) => (r.outcome === 'up-to-date' ? `${r.ref} is up to date (${r.digest}) in ${r.volid}` : `pulled ${r.ref} (${r.digest}, ${humanSize(r.size)}) into ${r.volid}`),
       );
     });

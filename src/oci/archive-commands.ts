@@ -1,10 +1,5 @@
-// GNU tar and cp commands on OCI archives (an uncompressed tar): read one member, copy, delete and append members.
+// GNU tar and chown commands for app archives and volumes: unpack and repack an OCI layout, own volume directories.
 import type { HostCommand } from '../host/command.js';
-
-/** `tar -xOf <archive> <member>`: one member to stdout (read-only). */
-export function tarReadMember(archive: string, member: string): HostCommand {
-  return { file: 'tar', args: ['-xOf', archive, member], readOnly: true };
-}
 
 /** Unpack the whole layout (blobs stay compressed: this is the archive's own tar, not the layers). */
 export function tarExtract(archive: string, dir: string): HostCommand {

@@ -38,18 +38,37 @@ export function authJson(registry: string, creds: RegistryCreds): string {
   return `${JSON.stringify({ auths: { [registry]: { auth } } }, null, 2)}\n`;
 }
 
+/** An authfile skopeo can read, for as long as the caller needs it; `close()` removes a generated one (idempotent). */
+export interface OpenAuthfile {
+  path: string | undefined;
+  close(): Promise<void>;
+}
+
 /**
- * Run `fn` with the path of an authfile skopeo can read: the user's own (`--authfile`), or one
- * generated from `--creds-file` in the scratch dir (0600) and removed afterwards, whatever happens.
+ * The user's own authfile (`--authfile`), or one generated from `--creds-file` in the scratch dir
+ * (0600). Open it once per command: the inspect and the copy share it.
  */
-export async function withAuthfile<T>(ctx: Context, registry: string, auth: RegistryAuth & { creds?: RegistryCreds }, fn: (authfile: string | undefined) => Promise<T>): Promise<T> {
-  if (auth.authfile !== undefined) return fn(auth.authfile);
-  if (!auth.creds) return fn(undefined);
+export async function openAuthfile(ctx: Context, registry: string, auth: RegistryAuth & { creds?: RegistryCreds }): Promise<OpenAuthfile> {
+  if (auth.authfile !== undefined || !auth.creds) return { path: auth.authfile, close: async () => undefined };
   const file = path.join(ctx.paths.scratchDir, `auth-${randomBytes(6).toString('hex')}.json`);
   await ctx.effects.writeFile(file, authJson(registry, auth.creds), { mode: 0o600 });
+  let open = true;
+  return {
+    path: file,
+    close: async () => {
+      if (!open) return;
+      open = false;
+      await ctx.effects.remove(file);
+    },
+  };
+}
+
+/** Run `fn` with an open authfile, removed afterwards whatever happens. */
+export async function withAuthfile<T>(ctx: Context, registry: string, auth: RegistryAuth & { creds?: RegistryCreds }, fn: (authfile: string | undefined) => Promise<T>): Promise<T> {
+  const file = await openAuthfile(ctx, registry, auth);
   try {
-    return await fn(file);
+    return await fn(file.path);
   } finally {
-    await ctx.effects.remove(file);
+    await file.close();
   }
 }

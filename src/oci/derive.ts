@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Context } from '../context.js';
 import { UnexpectedOutputError } from '../errors.js';
 import { parseSkopeoConfig, type OciImageConfig } from '../host/skopeo.js';
-import { tarCreate, tarExtract, tarReadMember } from './archive-commands.js';
+import { tarCreate, tarExtract } from './archive-commands.js';
+import { withTarReader } from './tar-members.js';
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -52,15 +53,28 @@ export interface ArchiveImage {
   config: OciImageConfig;
 }
 
-/** The image inside an OCI archive, read the way PVE does: the first image manifest of index.json. */
-export async function readArchiveImage(ctx: Context, archive: string): Promise<ArchiveImage> {
-  const read = async (member: string) => (await ctx.effects.run(tarReadMember(archive, member))).stdout;
-  const index = json<ArchiveImage['index']>('index.json', await read('index.json'));
-  const desc = (index.manifests ?? []).find((d) => d.mediaType === MANIFEST);
-  if (!desc) throw new UnexpectedOutputError('tar', `no image manifest in ${archive}'s index.json (a multi-arch index PVE cannot use?)`, JSON.stringify(index).slice(0, 200));
-  const manifest = json<ArchiveImage['manifest']>('the manifest', await read(blobMember(desc.digest)));
-  const configText = await read(blobMember(manifest.config.digest));
-  return { index, manifest, rawConfig: json('the image config', configText), config: parseSkopeoConfig(configText) };
+/** The image inside an OCI archive, read the way PVE does: the first image manifest of index.json (in-process: no child per member). */
+export async function readArchiveImage(archive: string): Promise<ArchiveImage> {
+  return withTarReader(archive, async (readMember) => {
+    const read = async (member: string) => {
+      const text = await readMember(member);
+      if (text === undefined) throw new UnexpectedOutputError('tar', `${member} is missing from the OCI archive ${archive}`, '');
+      return text;
+    };
+    const index = json<ArchiveImage['index']>('index.json', await read('index.json'));
+    const desc = (index.manifests ?? []).find((d) => d.mediaType === MANIFEST);
+    if (!desc) throw new UnexpectedOutputError('tar', `no image manifest in ${archive}'s index.json (a multi-arch index PVE cannot use?)`, JSON.stringify(index).slice(0, 200));
+    const manifest = json<ArchiveImage['manifest']>('the manifest', await read(blobMember(desc.digest)));
+    const configText = await read(blobMember(manifest.config.digest));
+    return { index, manifest, rawConfig: json('the image config', configText), config: parseSkopeoConfig(configText) };
+  });
+}
+
+/** True when the image's own config already says what the app needs: then the pulled archive is used as it is. */
+export function imageNeedsChanges(img: ArchiveImage, changes: ImageChanges): boolean {
+  const merged = Object.entries(mergeEnv(img.config.env, changes.env)).map(([k, v]) => `${k}=${v}`);
+  const same = merged.length === img.config.env.length && merged.every((e, i) => e === img.config.env[i]);
+  return !same || (changes.user !== undefined && img.rawConfig.config?.['User'] !== changes.user);
 }
 
 /** `A=1` entries of the image and the app's values merged: the app wins, the image's order is kept, new ones follow. */
@@ -90,11 +104,13 @@ export function derivedDocuments(img: ArchiveImage, changes: ImageChanges): { fi
 }
 
 /**
- * Write `<scratch>/<name>.tar`: a copy of `archive` whose index.json names a new manifest with the new
- * config. The caller removes it after `pct create` (it holds the app's env, secrets included: 0600 dir).
+ * The archive `pct create` gets: the pulled one when nothing needs to change, else `<scratch>/<name>.tar`,
+ * a copy whose index.json names a new manifest with the new config. The caller removes a `temporary`
+ * one after `pct create` (it holds the app's env, secrets included: 0600 dir).
  */
 export interface DerivedArchive {
   path: string;
+  temporary: boolean;
   /** What `pct config` must show after create: the env, and the entrypoint PVE makes of Entrypoint + Cmd. */
   expected: { env: Record<string, string>; entrypoint?: string };
 }
@@ -112,17 +128,19 @@ export function entrypointOf(c: OciImageConfig): string | undefined {
 }
 
 export async function deriveAppArchive(ctx: Context, archive: string, name: string, changes: ImageChanges): Promise<DerivedArchive> {
+  const img = await ctx.effects.afterApply(`read the image config in ${archive}`, () => readArchiveImage(archive), undefined);
+  const entrypoint = img ? entrypointOf(img.config) : undefined;
+  const expected = { env: img ? mergeEnv(img.config.env, changes.env) : changes.env, ...(entrypoint ? { entrypoint } : {}) };
+  if (img && !imageNeedsChanges(img, changes)) return { path: archive, temporary: false, expected };
   const work = path.join(ctx.paths.scratchDir, `derive-${name}`);
   const out = path.join(ctx.paths.scratchDir, `${name}.tar`);
   await ctx.effects.remove(work);
   await ctx.effects.mkdir(work, { mode: 0o700 });
-  const img = await ctx.effects.afterApply(`read the image config in ${archive}`, () => readArchiveImage(ctx, archive), undefined);
   const docs = img ? derivedDocuments(img, changes) : { files: { 'index.json': '(known after pull)' }, manifestDigest: '' };
   await ctx.effects.run(tarExtract(archive, work));
   // The old manifest and config blobs stay (unreferenced, a few hundred bytes); index.json is replaced.
   for (const [member, text] of Object.entries(docs.files)) await ctx.effects.writeFile(path.join(work, member), text, { mode: 0o600 });
   await ctx.effects.run(tarCreate(out, work, ['oci-layout', 'index.json', 'blobs']));
   await ctx.effects.remove(work);
-  const entrypoint = img ? entrypointOf(img.config) : undefined;
-  return { path: out, expected: { env: img ? mergeEnv(img.config.env, changes.env) : changes.env, ...(entrypoint ? { entrypoint } : {}) } };
+  return { path: out, temporary: true, expected };
 }

@@ -4,7 +4,9 @@ import { packageSchema } from '../../../src/catalog/schema.js';
 import { resolveAppEnv } from '../../../src/apps/env.js';
 import { planTraps } from '../../../src/apps/traps.js';
 import { configMismatches } from '../../../src/apps/create-ct.js';
-import { derivedDocuments, entrypointOf, mergeEnv, type ArchiveImage } from '../../../src/oci/derive.js';
+import { derivedDocuments, entrypointOf, imageNeedsChanges, mergeEnv, type ArchiveImage } from '../../../src/oci/derive.js';
+import { showPullProgress } from '../../../src/cli/oci.js';
+import type { CliIo } from '../../../src/cli/io.js';
 import { parsePctConfig } from '../../../src/host/pct.js';
 
 const pkg = packageSchema.parse({
@@ -57,5 +59,30 @@ describe('derived image', () => {
     const m = configMismatches(cfg, want, '1000:1000', ['S']);
     expect(m).toEqual(['env A: "1", expected "2"', 'env S: (unset), expected ***']);
     expect(configMismatches(cfg, { env: { PATH: '/bin', A: '1' }, entrypoint: '/app/start.sh' }, '1000:1000', [])).toEqual([]);
+  });
+});
+
+describe('no repack when the image already says it', () => {
+  const img: ArchiveImage = {
+    index: { manifests: [] },
+    manifest: { config: { digest: 'sha256:c', size: 1 }, layers: [] },
+    rawConfig: { config: { Env: ['PATH=/bin', 'A=1'], User: '1000:1000' } },
+    config: { entrypoint: [], cmd: [], env: ['PATH=/bin', 'A=1'], exposedPorts: [], volumes: [], labels: {} },
+  };
+  it('the pulled archive is used as it is only when env and user are already the image\'s', () => {
+    expect(imageNeedsChanges(img, { env: {} })).toBe(false);
+    expect(imageNeedsChanges(img, { env: { A: '1' }, user: '1000:1000' })).toBe(false);
+    expect(imageNeedsChanges(img, { env: { A: '2' } })).toBe(true);
+    expect(imageNeedsChanges(img, { env: { B: '1' } })).toBe(true);
+    expect(imageNeedsChanges(img, { env: {}, user: '0:0' })).toBe(true);
+  });
+});
+
+describe('pull progress', () => {
+  it('only on a terminal, never under --json', () => {
+    const io = (json: boolean) => ({ flags: () => ({ json, dryRun: false, verbose: false, yes: false }) }) as unknown as CliIo;
+    expect(showPullProgress(io(false), true)).toBe(true);
+    expect(showPullProgress(io(true), true)).toBe(false);
+    expect(showPullProgress(io(false), false)).toBe(false);
   });
 });
