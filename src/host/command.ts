@@ -14,6 +14,8 @@ export interface HostCommand {
   input?: string;
   /** Extra environment variables (merged over the inherited environment). */
   env?: Readonly<Record<string, string>>;
+  /** Also copy the command's stdout to our stderr as it comes (progress of long work on a terminal). */
+  showOutput?: boolean;
 }
 
 export interface CommandResult {

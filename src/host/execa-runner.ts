@@ -33,6 +33,8 @@ export class ExecaRunner implements Runner {
       env: cmd.env ? { ...cmd.env } : undefined,
       extendEnv: true,
     });
+    // Progress (skopeo's "Copying blob …") goes to the person at the terminal, stdout stays ours to parse.
+    if (cmd.showOutput) subprocess.stdout?.on('data', (chunk: Buffer) => void process.stderr.write(chunk));
     // A killed command's own children may keep its stdout open (pct exec → the process inside the
     // CT, sh → sleep): stop waiting for them, or a timeout would last as long as they do.
     subprocess.on('exit', (_code, signal) => {

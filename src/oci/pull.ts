@@ -110,7 +110,7 @@ export async function finishPull(ctx: Context, s: PullSession): Promise<PullResu
     const tmp = path.join(path.dirname(s.dest.path), `${path.basename(s.dest.path)}.tmp.${process.pid}`);
     ctx.report.info(`pulling ${target.ref} into ${s.dest.volid}`);
     try {
-      await runSkopeo(ctx.effects, skopeoCopy(target.ref, tmp, { ...s.access, quiet: !s.input.progress }));
+      await runSkopeo(ctx.effects, { ...skopeoCopy(target.ref, tmp, { ...s.access, quiet: !s.input.progress }), ...(s.input.progress ? { showOutput: true } : {}) });
     } catch (err) {
       await ctx.effects.remove(tmp);
       throw err;

@@ -132,6 +132,19 @@ describe('ExecaRunner', () => {
     expect(err.message).toContain('***');
   });
 
+  it('with showOutput, copies stdout to stderr as it comes and still returns it', async () => {
+    const seen: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (seen.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const r = await runner.run({ file: 'printf', args: ['Copying blob 1/2\n'], showOutput: true });
+      expect(r.stdout).toBe('Copying blob 1/2\n');
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(seen.join('')).toContain('Copying blob 1/2');
+  });
+
   it('redacts secrets in the timeout message too', async () => {
     // `exec` so no grandchild keeps the pipes open after the kill (execa waits for the pipes to close).
     const err = await failure(runner.run({ file: 'sh', args: ['-c', 'exec sleep 10', 'tok-123'], timeoutMs: 100, secrets: ['tok-123'] }));
