@@ -86,7 +86,7 @@ row() { printf '  %-34s %7.1f s %8s MB/s %7.1f s CPU %7.1f MB peak RSS\n' "$1" "
 printf 'backup archive benchmark: %.0f MB of mixed data, %d cores\n' "$(awk -v b="$BYTES" 'BEGIN{print b/1048576}')" "$(nproc)"
 row 'library write (tar→pigz→sha256)' "$lib_write_wall" "$lib_write_cpu" "$lib_write_rss"
 row 'GNU tar -czf + sha256sum' "$gnu_write_wall" "$gnu_write_cpu" "$gnu_write_rss"
-row 'library extract (inspect+extract)' "$lib_extract_wall" "$lib_extract_cpu" "$lib_extract_rss"
+row 'library extract (verify+extract, 1 pass)' "$lib_extract_wall" "$lib_extract_cpu" "$lib_extract_rss"
 row 'GNU tar -xzf' "$gnu_extract_wall" "$gnu_extract_cpu" "$gnu_extract_rss"
 printf '  write speed-up vs GNU: %s x (target >= 1.80); library peak RSS %.1f MB (target <= 100)\n' \
   "$(awk -v a="$gnu_write_wall" -v b="$lib_write_wall" 'BEGIN{printf "%.2f", a/b}')" "$lib_write_rss"

@@ -1,6 +1,6 @@
 // verifyArchive / inspectArchive: sidecar hash first, then one streaming pass over structure, safety and metadata.
 import { stat } from 'node:fs/promises';
-import { ArchiveAuditor } from './auditor.js';
+import { ArchiveAuditor, type MemberSink } from './auditor.js';
 import type { CodecOptions } from './compression.js';
 import { BackupArchiveError } from './errors.js';
 import { compressionOf, sidecarPath, type Compression } from './layout.js';
@@ -58,30 +58,51 @@ export async function checkSidecar(file: string, opts: CheckOptions = {}): Promi
   throw new BackupArchiveError(file, 'modified', `archive was modified after it was written: it decodes, but its ${mismatch}`);
 }
 
-/** Sidecar hash, then structure, member safety and metadata.json against the contents; nothing is written. */
-export async function verifyArchive(file: string, opts: CheckOptions = {}): Promise<ArchiveReport> {
+/**
+ * One streaming pass: the file's SHA-256, decompression, tar parsing and the auditor (structure,
+ * member safety, per-entry digests, metadata.json) side by side, each member also handed to `sink`.
+ * The sidecar is read first, its hash compared at the end; any failure on the way is first checked
+ * against the sidecar (`checkSidecar`), so a damaged or cut file is reported as such rather than as
+ * whatever odd member its damage produced. Nothing is trusted until this returns.
+ */
+export async function auditArchive(file: string, opts: CheckOptions = {}, sink?: MemberSink): Promise<ArchiveReport> {
   const compression = archiveCompression(file);
-  const { sha256, size } = await checkSidecar(file, opts);
+  try {
+    await stat(file);
+  } catch {
+    throw new BackupArchiveError(file, 'missing', 'archive not found');
+  }
+  const expected = await readSidecar(sidecarPath(file), file);
+  if ('problem' in expected) throw new BackupArchiveError(file, 'checksum-missing', expected.problem);
   const auditor = new ArchiveAuditor(file);
   let read;
   try {
-    read = await readArchive(file, compression, (entry) => auditor.visit(entry), opts);
+    read = await readArchive(file, compression, (entry) => auditor.visit(entry, sink), opts);
   } catch (err) {
+    // A hash mismatch explains any failure; with the hash right, the failure is the archive's own.
+    await checkSidecar(file, opts);
     if (err instanceof BackupArchiveError) throw err;
     throw new BackupArchiveError(file, decodeFailureKind(err) === 'truncated' ? 'truncated' : 'corrupt', `archive cannot be decoded: ${(err as Error).message.split('\n')[0]}`);
   }
-  // The hash matched a moment ago; a different one now means the file changed under us.
-  if (read.sha256 !== sha256) throw new BackupArchiveError(file, 'modified', 'archive changed while it was being read');
+  if (read.sha256 !== expected.sha256) {
+    await checkSidecar(file, opts);
+    throw new BackupArchiveError(file, 'modified', 'archive changed while it was being read');
+  }
   if (!read.sawEndMarker) throw new BackupArchiveError(file, 'truncated', 'archive is truncated: the tar end marker is missing');
   const metadata = auditor.finish();
-  return { file, sha256, size, compression, metadata, members: auditor.members, rootFolder: auditor.rootFolder };
+  return { file, sha256: read.sha256, size: read.size, compression, metadata, members: auditor.members, rootFolder: auditor.rootFolder };
+}
+
+/** Sidecar hash, structure, member safety and metadata.json against the contents, in one pass; nothing is written. */
+export async function verifyArchive(file: string, opts: CheckOptions = {}): Promise<ArchiveReport> {
+  return auditArchive(file, opts);
 }
 
 /**
- * Pass 1 of a restore: everything verifyArchive checks, including the refusal rules (absolute or
- * `..` paths, links leaving the target, paths through links, devices and FIFOs, unexpected
- * top-level names). Throws BackupArchiveError; writes nothing.
+ * Everything verifyArchive checks, including the refusal rules (absolute or `..` paths, links
+ * leaving the target, paths through links, devices and FIFOs, unexpected top-level names).
+ * Throws BackupArchiveError; writes nothing.
  */
 export async function inspectArchive(file: string, opts: CheckOptions = {}): Promise<ArchiveReport> {
-  return verifyArchive(file, opts);
+  return auditArchive(file, opts);
 }

@@ -1,6 +1,5 @@
 // The members each kind of entry contributes: a host file, a host folder walked in order, or a tar stream from a CT.
-import { createReadStream } from 'node:fs';
-import { lstat, open, opendir, readFile, readlink } from 'node:fs/promises';
+import { lstat, open, opendir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { linkTargetProblem } from './safety.js';
@@ -19,28 +18,35 @@ export interface Skipped {
   reason: string;
 }
 
-/** Small files are read in one call: a stream per file costs more than the data for most of them. */
-const WHOLE_READ_LIMIT = 128 * 1024;
-const READ_CHUNK = 128 * 1024;
+const READ_CHUNK = 256 * 1024;
 
-/** Reads exactly `size` bytes; a file that shrank is padded with zeros, one that grew is cut, both reported. */
-async function* fileBody(file: string, size: number, onChange: (why: string) => void): AsyncIterable<Buffer> {
+/**
+ * Reads exactly `size` bytes into `scratch`, yielding views of it: each view is valid only until the
+ * next one is asked for (the writer copies it into the archive first), so reading allocates nothing
+ * per file. A file that shrank is padded with zeros, one that grew is cut, both reported.
+ */
+async function* fileBody(file: string, size: number, scratch: Buffer, onChange: (why: string) => void): AsyncIterable<Buffer> {
   let read = 0;
-  if (size <= WHOLE_READ_LIMIT) {
-    const data = await readFile(file);
-    read = Math.min(data.length, size);
-    if (read > 0) yield data.subarray(0, read);
-  } else {
-    const stream = createReadStream(file, { start: 0, end: size - 1, highWaterMark: READ_CHUNK });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      yield chunk;
+  const handle = await open(file, 'r');
+  try {
+    while (read < size) {
+      const { bytesRead } = await handle.read(scratch, 0, Math.min(scratch.length, size - read), read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+      yield scratch.subarray(0, bytesRead);
     }
+  } finally {
+    await handle.close();
   }
   if (read < size) {
     onChange(`shrank from ${size} to ${read} bytes while being read (zero-padded)`);
-    yield Buffer.alloc(size - read);
+    for (let left = size - read; left > 0; left -= scratch.length) yield scratch.fill(0, 0, Math.min(left, scratch.length)).subarray(0, Math.min(left, scratch.length));
   }
+}
+
+/** The read buffer host-file bodies share (see fileBody). */
+export function readScratch(): Buffer {
+  return Buffer.allocUnsafeSlow(READ_CHUNK);
 }
 
 function ownerOf(st: { mode: number; mtime: Date; uid: number; gid: number }): Pick<MemberHeader, 'mode' | 'mtime' | 'uid' | 'gid'> {
@@ -48,10 +54,10 @@ function ownerOf(st: { mode: number; mtime: Date; uid: number; gid: number }): P
 }
 
 /** One regular host file. */
-export async function* hostFileMembers(file: string, onSkip: (s: Skipped) => void): AsyncIterable<SourceMember> {
+export async function* hostFileMembers(file: string, onSkip: (s: Skipped) => void, scratch: Buffer = readScratch()): AsyncIterable<SourceMember> {
   const st = await lstat(file);
   if (!st.isFile()) throw new Error(`${file} is not a regular file`);
-  yield { relative: '', type: 'File', size: st.size, ...ownerOf(st), body: fileBody(file, st.size, (why) => onSkip({ path: file, reason: why })) };
+  yield { relative: '', type: 'File', size: st.size, ...ownerOf(st), body: fileBody(file, st.size, scratch, (why) => onSkip({ path: file, reason: why })) };
 }
 
 /** In-memory content (rendered config, redacted environment), readable by its owner only. */
@@ -78,7 +84,7 @@ export async function* sizedStreamMembers(stream: Readable, size: number, mtime:
  * FIFOs and devices are skipped, as are symlinks a restore would refuse; both are reported.
  * Hard-linked files are stored as separate copies.
  */
-export async function* hostDirMembers(dir: string, entryName: string, onSkip: (s: Skipped) => void): AsyncIterable<SourceMember> {
+export async function* hostDirMembers(dir: string, entryName: string, onSkip: (s: Skipped) => void, scratch: Buffer = readScratch()): AsyncIterable<SourceMember> {
   const rootStat = await lstat(dir);
   if (!rootStat.isDirectory()) throw new Error(`${dir} is not a directory`);
   yield { relative: '', type: 'Directory', size: 0, ...ownerOf(rootStat) };
@@ -94,7 +100,7 @@ export async function* hostDirMembers(dir: string, entryName: string, onSkip: (s
       const full = path.join(dir, relative);
       const st = await lstat(full);
       if (st.isFile()) {
-        yield { relative, type: 'File', size: st.size, ...ownerOf(st), body: fileBody(full, st.size, (why) => onSkip({ path: full, reason: why })) };
+        yield { relative, type: 'File', size: st.size, ...ownerOf(st), body: fileBody(full, st.size, scratch, (why) => onSkip({ path: full, reason: why })) };
       } else if (st.isDirectory()) {
         yield { relative, type: 'Directory', size: 0, ...ownerOf(st) };
         subdirs.push(relative);

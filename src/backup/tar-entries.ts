@@ -20,6 +20,8 @@ export function tarEntries(source: Readable): TarEntries {
   let wake: (() => void) | undefined;
   let sawEndMarker = false;
   let finished = false;
+  /** The entry the consumer is reading: a failing source must end its reads too, or they wait forever. */
+  let reading: ReadEntry | undefined;
   const push = (item: ReadEntry | Error | null): void => {
     if (finished) return;
     if (item === null || item instanceof Error) finished = true;
@@ -33,7 +35,10 @@ export function tarEntries(source: Readable): TarEntries {
   });
   parser.on('error', (err: Error) => push(err));
   parser.on('end', () => push(null));
-  source.on('error', (err: Error) => push(err));
+  source.on('error', (err: Error) => {
+    push(err);
+    if (reading && !reading.emittedEnd) reading.emit('error', err);
+  });
   source.pipe(parser as unknown as NodeJS.WritableStream);
 
   return {
@@ -49,7 +54,12 @@ export function tarEntries(source: Readable): TarEntries {
           if (item === null || item === undefined) return;
           if (item instanceof Error) throw item;
           current = item;
+          reading = item;
+          // An error emitted while the consumer is between reads (awaiting its own write) would have
+          // no listener and crash the process; minipass hands it to the next read instead.
+          item.on('error', () => undefined);
           yield item;
+          reading = undefined;
           // Whatever the consumer did not read is skipped, so the parser can move on.
           if (!current.emittedEnd) current.resume();
           current = undefined;

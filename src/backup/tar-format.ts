@@ -60,7 +60,8 @@ const INDEX_PREFIX = 'pxdeploy-entries ';
  */
 export function encodeEntryIndex(entries: ReadonlyArray<{ name: string; kind: string }>): Buffer {
   const list = entries.map((e) => ({ name: e.name, kind: e.kind }));
-  return new Pax({ comment: `${INDEX_PREFIX}${JSON.stringify(list)}`, mtime: new Date(0) }, true).encode();
+  // No mtime: a global header's fields apply to every later member (GNU tar would date them all 1970).
+  return new Pax({ comment: `${INDEX_PREFIX}${JSON.stringify(list)}` }, true).encode();
 }
 
 export function decodeEntryIndex(comment: string | undefined): Array<{ name: string; kind: string }> | undefined {

@@ -3,14 +3,16 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { openCompressor, type CompressorName } from './compression.js';
+import { Transform, type Readable, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { BufferPool, PooledBatcher } from './buffer-pool.js';
+import { openCompressor, openCompressorToFile, type CodecOptions, type CompressorName, type FileCodec } from './compression.js';
+import { FollowingHasher } from './following-hasher.js';
 import { EntryDigest, TREE_DIGEST, type EntryKind } from './entry-digest.js';
 import { archiveFileName, entryNameProblem, isSameOrInside, METADATA_NAME, rootFolder, sidecarPath, type Compression } from './layout.js';
 import { buildMetadata, type BackupMetadata, type EntryRecord } from './metadata.js';
 import { formatSidecar } from './sidecar.js';
-import { bufferMember, hostDirMembers, hostFileMembers, sizedStreamMembers, spoolToFile, tarStreamMembers, type Skipped, type SourceMember } from './sources.js';
+import { bufferMember, hostDirMembers, hostFileMembers, readScratch, sizedStreamMembers, spoolToFile, tarStreamMembers, type Skipped, type SourceMember } from './sources.js';
 import { encodeEntryIndex, encodeHeader, END_OF_ARCHIVE, padding, type MemberHeader } from './tar-format.js';
 
 export interface BackupEntry {
@@ -61,7 +63,9 @@ export interface WriteBackupResult {
   metadata: BackupMetadata;
 }
 
-const BATCH_BYTES = 128 * 1024;
+/** Pooled chunk size and count: what the writer may hold at once on its way into the compressor. */
+const CHUNK_BYTES = 256 * 1024;
+const CHUNKS = 4;
 const PROGRESS_EVERY = 16 * 1024 * 1024;
 
 export function validateEntries(entries: BackupEntry[]): void {
@@ -78,30 +82,36 @@ export function validateEntries(entries: BackupEntry[]): void {
   if (problems.length > 0) throw new Error(`invalid backup entries:\n  ${problems.join('\n  ')}`);
 }
 
-/** Collects small buffers into larger chunks: one stream chunk per 512-byte header would cost more than the data. */
-class Batcher {
-  private parts: Buffer[] = [];
-  private bytes = 0;
-  *add(buf: Buffer): Generator<Buffer> {
-    if (buf.length >= BATCH_BYTES) {
-      yield* this.flush();
-      yield buf;
-      return;
-    }
-    this.parts.push(buf);
-    this.bytes += buf.length;
-    if (this.bytes >= BATCH_BYTES) yield* this.flush();
-  }
-  *flush(): Generator<Buffer> {
-    if (this.bytes === 0) return;
-    const out = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.bytes);
-    this.parts = [];
-    this.bytes = 0;
-    yield out;
-  }
+/** An archive written and fsynced under a hidden partial name; the caller moves it into place (through its effects). */
+export interface StagedArchive extends WriteBackupResult {
+  partial: string;
 }
 
+/** The hidden name the archive is written under until it is complete: known before writing, so a plan can name it. */
+export function partialPathOf(dir: string, timestamp: number, compression: Compression): string {
+  return path.join(dir, `.${archiveFileName(timestamp, compression)}.partial-${process.pid}`);
+}
+
+/** Writes, sidecar and `latest` with plain fs calls: for callers without an effects seam (tests, bench). */
 export async function writeBackupArchive(opts: WriteBackupOptions): Promise<WriteBackupResult> {
+  const staged = await stageBackupArchive(opts);
+  try {
+    await rename(staged.partial, staged.path);
+  } catch (err) {
+    await rm(staged.partial, { force: true });
+    throw err;
+  }
+  await writeAtomically(staged.sidecar, formatSidecar(staged.sha256, staged.path));
+  await pointLatest(opts.dir, path.basename(staged.path));
+  const { partial: _partial, ...result } = staged;
+  return result;
+}
+
+/**
+ * The one streaming pass into `partialPathOf(...)`, fsynced; nothing else is touched. On failure
+ * the partial file (and any spool) is removed. The sidecar text is `formatSidecar(sha256, path)`.
+ */
+export async function stageBackupArchive(opts: WriteBackupOptions): Promise<StagedArchive> {
   validateEntries(opts.entries);
   const compression = opts.compress ?? 'gzip';
   const mtime = new Date(opts.timestamp * 1000);
@@ -109,7 +119,7 @@ export async function writeBackupArchive(opts: WriteBackupOptions): Promise<Writ
   await mkdir(opts.dir, { recursive: true, mode: 0o700 });
   const finalPath = path.join(opts.dir, archiveFileName(opts.timestamp, compression));
   if (await exists(finalPath)) throw new Error(`backup ${finalPath} already exists`);
-  const partial = path.join(opts.dir, `.${path.basename(finalPath)}.partial-${process.pid}`);
+  const partial = partialPathOf(opts.dir, opts.timestamp, compression);
   const spools: string[] = [];
   const skipped: Skipped[] = [];
   const records: EntryRecord[] = [];
@@ -132,15 +142,17 @@ export async function writeBackupArchive(opts: WriteBackupOptions): Promise<Writ
     const out = { bytes: 0 };
     const membersOf = (e: BackupEntry): AsyncIterable<SourceMember> => {
       const onSkip = (s: Skipped): void => void skipped.push(s);
-      if (e.kind === 'dir') return hostDirMembers(e.source as string, e.name, onSkip);
+      if (e.kind === 'dir') return hostDirMembers(e.source as string, e.name, onSkip, scratch);
       if (e.kind === 'tar-stream') return tarStreamMembers(e.source as Readable, e.name, mtime, onSkip);
-      if (typeof e.source === 'string') return hostFileMembers(e.source, onSkip);
+      if (typeof e.source === 'string') return hostFileMembers(e.source, onSkip, scratch);
       if (Buffer.isBuffer(e.source)) return (async function* () { yield bufferMember(e.source as Buffer, mtime); })();
       return sizedStreamMembers(e.source, e.size as number, mtime);
     };
 
+    const pool = new BufferPool(CHUNK_BYTES, CHUNKS);
+    const scratch = readScratch();
     async function* tarChunks(): AsyncGenerator<Buffer> {
-      const batch = new Batcher();
+      const batch = new PooledBatcher(pool);
       const dirsWritten = new Set<string>();
       const header = (h: MemberHeader): Buffer => {
         const block = encodeHeader(h);
@@ -195,37 +207,98 @@ export async function writeBackupArchive(opts: WriteBackupOptions): Promise<Writ
       yield* batch.flush();
     }
 
-    const hash = createHash('sha256');
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        out.bytes += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    const codec = await openCompressor(compression, opts.searchPath !== undefined ? { searchPath: opts.searchPath } : {});
-    try {
-      await pipeline(
-        Readable.from(tarChunks(), { objectMode: false, highWaterMark: 256 * 1024 }),
-        codec.stream,
-        tap,
-        createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
-      );
-    } catch (err) {
-      const why = codec.explain(err);
-      throw new Error(`backup of ${opts.id} failed while writing ${current || 'the archive'}: ${why.message}`, { cause: why });
-    }
-    const sha256 = hash.digest('hex');
+    const codecOpts = opts.searchPath !== undefined ? { searchPath: opts.searchPath } : {};
+    const written = await writeCompressed(partial, compression, codecOpts, tarChunks(), pool, out);
+    if ('error' in written) throw new Error(`backup of ${opts.id} failed while writing ${current || 'the archive'}: ${written.error.message}`, { cause: written.error });
+    const { sha256, compressor } = written;
     await syncFile(partial);
-    await rename(partial, finalPath);
-    const sidecar = sidecarPath(finalPath);
-    await writeAtomically(sidecar, formatSidecar(sha256, finalPath));
-    await pointLatest(opts.dir, path.basename(finalPath));
     opts.onProgress?.({ entry: METADATA_NAME, bytesIn, bytesOut: out.bytes });
-    return { path: finalPath, sidecar, sha256, size: out.bytes, entries: records, skipped, compressor: codec.name, metadata: built as unknown as BackupMetadata };
-  } finally {
+    return { partial, path: finalPath, sidecar: sidecarPath(finalPath), sha256, size: out.bytes, entries: records, skipped, compressor, metadata: built as unknown as BackupMetadata };
+  } catch (err) {
     await rm(partial, { force: true });
+    throw err;
+  } finally {
     await Promise.all(spools.map((s) => rm(s, { force: true })));
+  }
+}
+
+/**
+ * Compresses `chunks` into `partial` (created here, 0600): pigz/zstd write the file themselves while
+ * a FollowingHasher hashes it (no compressed byte passes through a Node buffer); without them, zlib
+ * in-process with the hash on the way to the file. `out.bytes` counts compressed bytes for progress.
+ */
+async function writeCompressed(partial: string, compression: Compression, codecOpts: CodecOptions, chunks: AsyncGenerator<Buffer>, pool: BufferPool, out: { bytes: number }): Promise<{ sha256: string; compressor: CompressorName } | { error: Error }> {
+  const handle = await open(partial, 'wx', 0o600);
+  let fileCodec: FileCodec | undefined;
+  try {
+    fileCodec = await openCompressorToFile(compression, handle.fd, codecOpts);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  if (fileCodec) {
+    const hasher = await FollowingHasher.open(partial);
+    const progress = setInterval(() => (out.bytes = hasher.size), 250);
+    try {
+      const done = finished(fileCodec.input);
+      done.catch(() => undefined);
+      await feed(fileCodec.input, chunks, pool, done);
+      await done;
+      const { sha256, size } = await hasher.finish();
+      out.bytes = size;
+      return { sha256, compressor: fileCodec.name };
+    } catch (err) {
+      await hasher.abort();
+      return { error: fileCodec.explain(err) };
+    } finally {
+      clearInterval(progress);
+      await handle.close();
+    }
+  }
+  await handle.close();
+  const codec = await openCompressor(compression, codecOpts);
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      out.bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    const drained = pipeline(codec.stream, tap, createWriteStream(partial, { flags: 'r+' }));
+    drained.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    await feed(codec.stream, chunks, pool, drained);
+    await drained;
+  } catch (err) {
+    return { error: codec.explain(err) };
+  }
+  return { sha256: hash.digest('hex'), compressor: codec.name };
+}
+
+/**
+ * Writes pooled chunks into the compressor; each goes back to the pool only when its write callback
+ * says the pipe has taken the bytes (see ChildFilter), so at most CHUNKS are ever alive. Stops at the
+ * first failure of the output side.
+ */
+async function feed(input: Writable, chunks: AsyncGenerator<Buffer>, pool: BufferPool, drained: Promise<void>): Promise<void> {
+  let failed: unknown;
+  const failure = drained.then(() => undefined, (err: unknown) => (failed = err));
+  void failure;
+  try {
+    for await (const chunk of chunks) {
+      if (failed !== undefined) throw failed;
+      input.write(chunk, (err) => {
+        if (err) failed ??= err;
+        pool.release(chunk);
+      });
+    }
+    if (failed !== undefined) throw failed;
+    input.end();
+  } catch (err) {
+    input.destroy(err as Error);
+    await drained.catch(() => undefined);
+    throw failed ?? err;
   }
 }
 

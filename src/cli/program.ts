@@ -6,6 +6,8 @@ import { registerLock } from './lock.js';
 import { registerCt } from './ct.js';
 import { registerOci } from './oci.js';
 import { registerApp } from './app.js';
+import { registerBackup } from './backup.js';
+import { registerSchedule } from './schedule.js';
 
 const EXAMPLES = `
 Examples:
@@ -51,6 +53,8 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerLock(program, io);
   registerOci(program, io);
   registerApp(program, io);
+  registerBackup(program, io);
+  registerSchedule(program, io);
 
   // Subcommands inherit error handling and output routing.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

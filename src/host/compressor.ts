@@ -4,8 +4,8 @@ import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Duplex, type Readable, type Writable } from 'node:stream';
-import { HostCommandError } from '../errors.js';
+import { Duplex, Writable, type Readable } from 'node:stream';
+import { HostCommandError, PxError } from '../errors.js';
 import { tailLines } from './failure.js';
 
 export interface FilterCommand {
@@ -96,16 +96,19 @@ class ChildFilter extends Duplex {
     this.child.stdout?.resume();
   }
 
+  /**
+   * Done only once the pipe has taken the chunk (stdin's write callback), not when it was merely
+   * queued: the archive writer reuses the buffer after this, and that is what bounds its memory.
+   * A write that fails because the filter died waits for the exit status, which `close` reports.
+   */
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.child.stdin?.write(chunk)) cb();
-    else {
-      this.pendingWrite = cb;
-      this.child.stdin?.once('drain', () => {
-        const pending = this.pendingWrite;
-        this.pendingWrite = undefined;
-        pending?.();
-      });
-    }
+    this.pendingWrite = cb;
+    this.child.stdin?.write(chunk, (err) => {
+      if (err) return;
+      const pending = this.pendingWrite;
+      this.pendingWrite = undefined;
+      pending?.();
+    });
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -119,6 +122,61 @@ class ChildFilter extends Duplex {
   }
 }
 
+/**
+ * A filter whose output goes straight to an open file (its stdout is the descriptor): Node never
+ * holds the compressed bytes, so they leave no buffers behind for the garbage collector. Writes
+ * complete once the pipe has taken them; the stream finishes only after the filter exited 0.
+ */
+class ChildFilterToFile extends Writable {
+  private readonly child: ChildProcess;
+  private stderr = '';
+  private exit: Promise<void>;
+
+  constructor(private readonly cmd: FilterCommand, outputFd: number) {
+    super({ highWaterMark: 256 * 1024 });
+    this.child = spawn(cmd.file, [...cmd.args], { shell: false, stdio: ['pipe', outputFd, 'pipe'] });
+    (this.child.stderr as Readable).on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-8192);
+    });
+    (this.child.stdin as Writable).on('error', () => undefined);
+    this.exit = new Promise((resolve, reject) => {
+      this.child.on('error', (err: NodeJS.ErrnoException) => reject(filterFailure(cmd, err)));
+      this.child.on('close', (code, signal) => (code === 0 ? resolve() : reject(filterFailure(cmd, { exitCode: code ?? undefined, signal: signal ?? undefined, stderr: this.stderr }))));
+    });
+    // A filter that dies mid-stream fails the stream at once, not at the next write.
+    this.exit.catch((err: Error) => this.destroy(err));
+  }
+
+  /** Resolves when the filter exited 0 (its output is complete); rejects with its exit status otherwise. */
+  get exited(): Promise<void> {
+    return this.exit;
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    (this.child.stdin as Writable).write(chunk, (err) => {
+      if (!err) cb();
+      // else: the exit status explains it and destroys the stream
+    });
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    (this.child.stdin as Writable).end();
+    this.exit.then(() => cb(), (err: Error) => cb(err));
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    cb(err);
+  }
+}
+
+export type FileFilter = Writable & { readonly exited: Promise<void> };
+
+/** Runs `cmd` with its output going to `outputFd`; see ChildFilterToFile. */
+export async function spawnFilterToFile(cmd: FilterCommand, outputFd: number): Promise<FileFilter> {
+  return new ChildFilterToFile(cmd, outputFd);
+}
+
 /** Runs `cmd` (argv, no shell) as a stream filter; see ChildFilter. */
 export async function spawnFilter(cmd: FilterCommand): Promise<Duplex> {
   return new ChildFilter(cmd);
@@ -126,7 +184,8 @@ export async function spawnFilter(cmd: FilterCommand): Promise<Duplex> {
 
 /** Turns whatever a filter stream failed with into a HostCommandError naming the command, exit and stderr. */
 export function filterFailure(cmd: FilterCommand, err: unknown): Error {
-  if (err instanceof HostCommandError) return err;
+  // Typed errors (a refused member, a host command) already say what happened; their exitCode is pxdeploy's, not the filter's.
+  if (err instanceof PxError) return err;
   const e = err as { exitCode?: number; signal?: string; stderr?: unknown; code?: string; message?: string };
   const stderr = e.stderr instanceof Uint8Array ? Buffer.from(e.stderr).toString('utf8') : typeof e.stderr === 'string' ? e.stderr : '';
   const tail = tailLines(stderr, 5);

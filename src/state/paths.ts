@@ -21,12 +21,16 @@ export interface Paths {
   ociIndexFile: string;
   /** App records (`<hostname>.json`) and, under `<hostname>/`, the app's volumes. */
   appsDir: string;
+  /** systemd unit files pxdeploy installs (backup timers). */
+  systemdDir: string;
   instanceConfig(id: string): string;
   stateFile(id: string): string;
   healthFile(id: string): string;
   lockPath(id: string): string;
   logFile(id: string): string;
   backupsOf(id: string): string;
+  /** The per-instance backup index (`<backupsOf(id)>/index.json`). */
+  backupIndex(id: string): string;
   containerState(vmid: number): string;
   appState(hostname: string): string;
   appVolume(hostname: string, volume: string): string;
@@ -57,12 +61,14 @@ export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Path
     scratchDir: r('var/lib/pxdeploy/tmp'),
     ociIndexFile: r('var/lib/pxdeploy/oci/index.json'),
     appsDir: r('var/lib/pxdeploy/apps'),
+    systemdDir: r('etc/systemd/system'),
     instanceConfig: (id) => path.join(p.instanceConfigDir, `${assertSafeId(id)}.yaml`),
     stateFile: (id) => path.join(p.stateDir, `${assertSafeId(id)}.state`),
     healthFile: (id) => path.join(p.healthDir, `${assertSafeId(id)}.json`),
     lockPath: (id) => path.join(p.lockDir, `${assertSafeId(id)}.lock`),
     logFile: (id) => path.join(p.logDir, `${assertSafeId(id)}.log`),
     backupsOf: (id) => path.join(p.backupDir, assertSafeId(id)),
+    backupIndex: (id) => path.join(p.backupDir, assertSafeId(id), 'index.json'),
     containerState: (vmid) => path.join(p.containersDir, `${Math.trunc(vmid)}.json`),
     appState: (hostname) => path.join(p.appsDir, `${assertSafeId(hostname)}.json`),
     appVolume: (hostname, volume) => path.join(p.appsDir, assertSafeId(hostname), assertSafeId(volume)),

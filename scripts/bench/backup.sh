@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `pxdeploy backup` of an OCI app's volume (a host folder, ~SIZE_MB of mixed data) vs GNU tar -czf + sha256sum on the same
+# folder, and the restore path's one-pass verify+extract vs GNU tar -xzf, measured in the same run. Prints figures, never
+# fails on them. Targets (issue 10): backup >= 1.8 x GNU throughput, peak RSS <= 100 MB for 1 GiB; extract <= 1.3 x tar -xzf.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZE_MB=${SIZE_MB:-1024}
+command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
+command -v pigz >/dev/null || apt-get install -y pigz >/dev/null
+npx tsc -p tsconfig.json >/dev/null || true # others' type errors must not stop the emit
+
+WORK=$(mktemp -d /var/tmp/pxd-bench-backup.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+export PXDEPLOY_ROOT=$WORK/root
+DATA=$PXDEPLOY_ROOT/var/lib/pxdeploy/apps/bench/data
+mkdir -p "$(dirname "$DATA")"
+
+# Mixed data: 20% many small text files, 40% one large compressible log-like file, 40% random bytes.
+python3 - "$DATA" "$SIZE_MB" <<'PY'
+import os, random, sys
+root, size_mb = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(42)
+words = [''.join(rnd.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(rnd.randint(2, 10))) for _ in range(5000)]
+def text(n):
+    out, total = [], 0
+    while total < n:
+        line = f"{rnd.randint(0, 10**9)} {' '.join(rnd.choices(words, k=12))}\n"
+        out.append(line); total += len(line)
+    return ''.join(out)[:n].encode()
+small = size_mb * 1024 * 1024 // 5
+os.makedirs(root)
+written, i = 0, 0
+block = text(4 * 1024 * 1024)
+while written < small:
+    d = os.path.join(root, 'small', f'{i // 500:04d}')
+    os.makedirs(d, exist_ok=True)
+    n = rnd.randint(512, 32 * 1024)
+    off = rnd.randint(0, len(block) - n)
+    with open(os.path.join(d, f'f{i}.txt'), 'wb') as f: f.write(block[off:off + n])
+    written += n; i += 1
+big = size_mb * 1024 * 1024 * 2 // 5
+with open(os.path.join(root, 'large.log'), 'wb') as f:
+    for _ in range(big // len(block)): f.write(text(len(block)) if _ % 8 == 0 else block)
+with open(os.path.join(root, 'random.bin'), 'wb') as f:
+    left = size_mb * 1024 * 1024 * 2 // 5
+    while left > 0:
+        n = min(left, 8 << 20); f.write(os.urandom(n)); left -= n
+print(f"data: {i} small files, large.log, random.bin")
+PY
+BYTES=$(du -sb "$DATA" | cut -f1)
+# The app record `pxdeploy backup bench` resolves (no CT is needed to back up a host-folder volume).
+cat > "$PXDEPLOY_ROOT/var/lib/pxdeploy/apps/bench.json" <<JSON
+{"schemaVersion":1,"hostname":"bench","package":"demo","vmid":999,"node":"localhost","image":"127.0.0.1:5000/demo/app","tag":"1.0","digest":"sha256:00",
+ "archive":{"volid":"local:vztmpl/app_1.0.tar","path":"/nonexistent"},"storage":"local-lvm","network":{"bridge":"vmbr0","ip":"dhcp"},"env":{},"secret_keys":[],
+ "volumes":[{"name":"data","path":"/data","host":"$DATA"}],"url":"http://127.0.0.1:3456/","installed_at":"2026-01-01T00:00:00Z"}
+JSON
+cat > "$WORK/extract.mjs" <<JS
+import { extractArchive } from '$(pwd)/dist/backup/index.js';
+const [file, target] = process.argv.slice(2);
+const r = await extractArchive(file, target);
+console.error(\`library extract: \${r.report.members} members into \${r.dir}\`);
+JS
+
+# measure <label> <cmd...>: wall s, cpu s, peak RSS MB from /usr/bin/time -v
+measure() {
+  local label=$1; shift
+  /usr/bin/time -v "$@" 2>"$WORK/$label.time" >/dev/null || { cat "$WORK/$label.time" >&2; exit 1; }
+  local wall user sys rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/$label.time")
+  user=$(awk -F': ' '/User time/ {print $2}' "$WORK/$label.time")
+  sys=$(awk -F': ' '/System time/ {print $2}' "$WORK/$label.time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2/1024}' "$WORK/$label.time")
+  grep -E '^library' "$WORK/$label.time" >&2 || true
+  eval "${label}_wall=$wall ${label}_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}') ${label}_rss=$rss"
+}
+
+sync
+measure px_backup node bin/pxdeploy.js backup bench
+ARCHIVE=$(readlink -f "$PXDEPLOY_ROOT/var/backups/pxdeploy/bench/latest")
+measure gnu_write sh -c "tar -czf '$WORK/gnu.tar.gz' -C '$DATA' . && sha256sum '$WORK/gnu.tar.gz' > '$WORK/gnu.tar.gz.sha256'"
+sync
+measure px_extract node "$WORK/extract.mjs" "$ARCHIVE" "$WORK/restore-lib/data"
+mkdir -p "$WORK/restore-gnu"
+measure gnu_extract tar -xzf "$WORK/gnu.tar.gz" -C "$WORK/restore-gnu"
+measure px_verify node bin/pxdeploy.js backup verify latest --id bench
+
+mb() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", b / 1048576 / s }'; }
+row() { printf '  %-40s %7.1f s %8s MB/s %7.1f s CPU %7.1f MB peak RSS\n' "$1" "$2" "$(mb "$2")" "$3" "$4"; }
+printf 'pxdeploy backup benchmark: %.0f MB of mixed data in an app volume, %d cores\n' "$(awk -v b="$BYTES" 'BEGIN{print b/1048576}')" "$(nproc)"
+row 'pxdeploy backup (tar→pigz→sha256)' "$px_backup_wall" "$px_backup_cpu" "$px_backup_rss"
+row 'GNU tar -czf + sha256sum' "$gnu_write_wall" "$gnu_write_cpu" "$gnu_write_rss"
+row 'restore extract (verify+extract, 1 pass)' "$px_extract_wall" "$px_extract_cpu" "$px_extract_rss"
+row 'GNU tar -xzf' "$gnu_extract_wall" "$gnu_extract_cpu" "$gnu_extract_rss"
+row 'pxdeploy backup verify' "$px_verify_wall" "$px_verify_cpu" "$px_verify_rss"
+printf '  backup speed-up vs GNU: %s x (target >= 1.80); pxdeploy backup peak RSS %.1f MB (target <= 100)\n' \
+  "$(awk -v a="$gnu_write_wall" -v b="$px_backup_wall" 'BEGIN{printf "%.2f", a/b}')" "$px_backup_rss"
+printf '  restore extract vs GNU tar -xzf: %s x (target <= 1.30)\n' "$(awk -v a="$px_extract_wall" -v b="$gnu_extract_wall" 'BEGIN{printf "%.2f", a/b}')"
+printf '  archive sizes: pxdeploy %s bytes, GNU %s bytes\n' "$(stat -c %s "$ARCHIVE")" "$(stat -c %s "$WORK/gnu.tar.gz")"

@@ -1,0 +1,41 @@
+// What a backup is taken from and restored into: a small interface, so OCI apps now and blue/green instances later plug in.
+import type { Context } from '../../context.js';
+import type { BackupEntry } from '../write-archive.js';
+
+/** One folder of the archive that a restore swaps in as a whole (an app volume, an instance's files/). */
+export interface RestorableDir {
+  /** Entry name in the archive, e.g. `files/data`. */
+  entry: string;
+  /** The host folder it came from and goes back to. */
+  host: string;
+}
+
+/**
+ * A thing pxdeploy can back up. `entries` names what goes into the archive (host folders read on
+ * the host; CT data as a `tar-stream` from `pct exec … tar -cf -`); `quiesce` makes a consistent
+ * point (a database dump) and returns what undoes it; `restore` is how it is stopped, refilled and
+ * proven healthy again. Everything that changes the host goes through `ctx.effects`.
+ */
+export interface BackupSource {
+  /** The backup id: names /var/backups/pxdeploy/<id>/ and the schedule's timer instance. */
+  id: string;
+  kind: 'oci-app' | 'instance';
+  /** The operation lock held for the whole backup or restore (shared with updates of the same thing). */
+  lockResource: string;
+  /** The app version now running: stored in metadata.json, compared on restore. */
+  version: string | undefined;
+  /** Seed metadata fields the source knows (hostname, app, database_type, …). */
+  metadata: Record<string, unknown>;
+  entries(ctx: Context): Promise<BackupEntry[]>;
+  quiesce?(ctx: Context): Promise<() => Promise<void>>;
+  restore?: RestoreTarget;
+}
+
+export interface RestoreTarget {
+  /** Folders swapped in from the archive; every one must be in it. */
+  dirs: RestorableDir[];
+  stop(ctx: Context): Promise<void>;
+  start(ctx: Context): Promise<void>;
+  /** Throws (HealthCheckError) unless the restored thing answers in time. */
+  healthGate(ctx: Context): Promise<void>;
+}
