@@ -6,6 +6,7 @@ import { registerLock } from './lock.js';
 import { registerCt } from './ct.js';
 import { registerOci } from './oci.js';
 import { registerApp } from './app.js';
+import { registerInstances } from './instances.js';
 import { registerBackup } from './backup.js';
 import { registerSchedule } from './schedule.js';
 
@@ -16,6 +17,9 @@ Examples:
   $ pxdeploy ct list --json                   the containers of this node, from pct list
   $ sudo pxdeploy oci pull jellyfin           pull an app image into the template cache (skopeo)
   $ sudo pxdeploy app install demo --set GREETING=hi   an app CT from the catalog, health-gated
+  $ sudo pxdeploy install notes-demo -f examples/instances/demo.yaml   a blue/green instance (blue live)
+  $ sudo pxdeploy update --release 2.0.0 --color green   backup, deploy green, migrate, health gate, switch
+  $ pxdeploy status --json                    the colour that really serves, versions per colour
   $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
   $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
 
@@ -28,7 +32,8 @@ export function buildProgram(io: CliIo, version: string): Command {
   const program = new Command('pxdeploy');
   program
     .description('Deploy and run LXC containers, OCI apps and blue/green instances on a Proxmox VE node.')
-    .version(version, '-V, --version', 'print the version')
+    // Only -V here: `--version` alone is answered in main.ts, and `update --version V` is the subcommand's own option.
+    .version(version, '-V', 'print the version (also: pxdeploy --version)')
     .addOption(new Option('--json', 'machine-readable output on stdout'))
     .addOption(new Option('--dry-run', 'print the exact host commands, change nothing'))
     .addOption(new Option('--verbose', 'more detail, stack traces on errors'))
@@ -53,6 +58,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerLock(program, io);
   registerOci(program, io);
   registerApp(program, io);
+  registerInstances(program, io);
   registerBackup(program, io);
   registerSchedule(program, io);
 

@@ -17,6 +17,20 @@ export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 /** ISO 8601 with an explicit zone (`Z` or `+hh:mm`), as the seed requires for timestamps. */
 export const isoTime = z.string().datetime({ offset: true });
 
+/** What one colour runs: recorded when it is deployed, kept after a switch so rollback knows what it returns to. */
+export const colorDeploymentSchema = z
+  .object({
+    version: z.string().min(1),
+    /** Commit of each git-sourced component (`backend`, `mcp`). */
+    commits: z.record(z.string(), z.string().min(1)).optional(),
+    deployed_at: isoTime,
+    /** `ready` once it passed the health gate; `failed` when it did not (left stopped). */
+    health: z.enum(['unknown', 'ready', 'failed']),
+  })
+  .strict();
+
+export type ColorDeployment = z.infer<typeof colorDeploymentSchema>;
+
 export const instanceStateSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -30,6 +44,14 @@ export const instanceStateSchema = z
     deployed_version: z.string().min(1),
     deployed_commit: z.string().min(1).optional(),
     uptime_start: isoTime.optional(),
+    /** Blue/green detail (optional: the seed's fields above stay the contract). */
+    app: z.string().min(1).optional(),
+    colors: z.object({ blue: colorDeploymentSchema.optional(), green: colorDeploymentSchema.optional() }).strict().optional(),
+    /** The step of the operation in progress (or the one it failed or was interrupted at). */
+    operation_step: z.string().min(1).optional(),
+    last_error: z.string().optional(),
+    /** Where the frontend answers, e.g. `http://10.203.0.60/`. */
+    url: z.string().optional(),
   })
   .strict();
 
