@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The blue/green part of the demo (the lead merges it into scripts/demo.sh): install the notes instance of
+# The blue/green part of the demo (scripts/demo.sh runs it; it also runs alone): install the notes instance of
 # examples/instances/demo.yaml, show it answering, update it to green (v2, data kept), status, roll back.
 # Sets up pvesim only when it is not up (PVESIM_SKIP_SETUP=1 to never touch it); KEEP=1 leaves the instance running.
 set -euo pipefail

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job until a real node is at hand: bring up the simulated Proxmox host and walk through pxdeploy on it.
+# The main job until a real node is at hand: bring up the simulated Proxmox host and walk through pxdeploy on it:
+# a container from a spec, then a blue/green instance installed, updated and rolled back. KEEP=1 leaves both running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/test/pvesim/bin:$PATH"
@@ -37,6 +38,9 @@ px ct list
 
 step "the audit trail: one line per host command and file change, then the outcome"
 echo; echo "\$ cat $PXDEPLOY_ROOT/var/log/pxdeploy/ct-web.log"; cut -c1-160 "$PXDEPLOY_ROOT/var/log/pxdeploy/ct-web.log"
+
+step "blue/green: install the notes instance, update to green, roll back (scripts/demo-bluegreen.sh)"
+PVESIM_SKIP_SETUP=1 bash scripts/demo-bluegreen.sh
 
 step "operation locks"
 px lock status

@@ -23,7 +23,7 @@ describe('specToCreateOptions', () => {
       '--cores', '2',
       '--memory', '1024',
       '--swap', '512',
-      '--rootfs', 'local-lvm:8',
+      '--rootfs', 'local-lvm:4',
       '--mp0', '/srv/web/www,mp=/var/www/site,ro=1',
       '--net0', 'name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.20/24',
       '--features', 'nesting=1',
