@@ -1,4 +1,5 @@
 // Instance config text → validated config + the container spec it implies, every problem at once as `file:line path: message`.
+import { orderProblems } from '../config/container-spec.js';
 import type { ConfigProblem } from '../errors.js';
 import type { LineOf } from '../config/container-spec.js';
 import { humanErrorMap } from '../config/problems/error-map.js';
@@ -31,23 +32,11 @@ function instanceRules(c: InstanceConfig): RuleProblem[] {
   return out;
 }
 
-function ordered(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems
-    .filter((p) => {
-      const key = `${p.line ?? ''}\0${p.path}\0${p.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.path.localeCompare(b.path));
-}
-
 /** Validate an instance config's text. `${VAR}` is interpolated from `env`; `{version}` is left for the sources. */
 export function parseInstanceConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): InstanceConfigResult {
   const src = readYaml(text, { env });
   const at = (path: SpecPath, message: string, line = src.lineOf(path)): ConfigProblem => ({ file, ...(line === undefined ? {} : { line }), path: formatPath(path), message });
-  if (src.syntaxErrors.length > 0) return { ok: false, problems: ordered(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
+  if (src.syntaxErrors.length > 0) return { ok: false, problems: orderProblems(src.syntaxErrors.map((p) => at(p.path, p.message, p.line))) };
   const doc = src.value;
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [at([], 'expected a mapping with at least app: and container:', 1)] };
 
@@ -61,7 +50,7 @@ export function parseInstanceConfigText(text: string, file: string, env: NodeJS.
   const container = (doc as Record<string, unknown>)['container'];
   for (const p of containerSpecRules({ container })) if (!noisy(p.path)) problems.push(at(p.path, p.message));
   if (parsed.success) for (const p of instanceRules(parsed.data)) problems.push(at(p.path, p.message));
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems: ordered(problems) };
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems: orderProblems(problems) };
 
   const spec = containerSpecSchema.parse({ version: '1.0', container, provisioning: {} });
   return { ok: true, config: parsed.data, spec, lineOf: src.lineOf };
