@@ -3,6 +3,7 @@
 # folder, and the restore path's one-pass verify+extract vs GNU tar -xzf, measured in the same run. Prints figures, never
 # fails on them. Targets (issue 10): backup >= 1.8 x GNU throughput, peak RSS <= 100 MB for 1 GiB; extract <= 1.3 x tar -xzf.
 set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$(dirname "$0")/../.."
 SIZE_MB=${SIZE_MB:-1024}
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
@@ -16,8 +17,7 @@ DATA=$PXDEPLOY_ROOT/var/lib/pxdeploy/apps/bench/data
 mkdir -p "$(dirname "$DATA")"
 
 # Mixed data: 20% many small text files, 40% one large compressible log-like file, 40% random bytes.
-HERE_BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-python3 "$HERE_BENCH/lib/mixed-data.py" "$DATA" "$SIZE_MB"
+python3 "$BENCH_DIR/lib/mixed-data.py" "$DATA" "$SIZE_MB"
 BYTES=$(du -sb "$DATA" | cut -f1)
 # The app record `pxdeploy backup bench` resolves (no CT is needed to back up a host-folder volume).
 cat > "$PXDEPLOY_ROOT/var/lib/pxdeploy/apps/bench.json" <<JSON
@@ -32,18 +32,7 @@ const r = await extractArchive(file, target);
 console.error(\`library extract: \${r.report.members} members into \${r.dir}\`);
 JS
 
-# measure <label> <cmd...>: wall s, cpu s, peak RSS MB from /usr/bin/time -v
-measure() {
-  local label=$1; shift
-  /usr/bin/time -v "$@" 2>"$WORK/$label.time" >/dev/null || { cat "$WORK/$label.time" >&2; exit 1; }
-  local wall user sys rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/$label.time")
-  user=$(awk -F': ' '/User time/ {print $2}' "$WORK/$label.time")
-  sys=$(awk -F': ' '/System time/ {print $2}' "$WORK/$label.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2/1024}' "$WORK/$label.time")
-  grep -E '^library' "$WORK/$label.time" >&2 || true
-  eval "${label}_wall=$wall ${label}_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}') ${label}_rss=$rss"
-}
+. "$BENCH_DIR/lib/measure.sh"
 
 sync
 measure px_backup node bin/pxdeploy.js backup bench

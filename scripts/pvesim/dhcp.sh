@@ -6,6 +6,8 @@
 # neither forwards nor NATs: CTs still reach nothing beyond the bridge) and no DNS server (--port=0).
 # Env: PVESIM_ROOT (default /var/lib/pvesim).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
+NAME=dnsmasq
 
 ROOT=${PVESIM_ROOT:-/var/lib/pvesim}
 BRIDGE=vmbr0
@@ -41,25 +43,4 @@ start() {
   log "dnsmasq on $BRIDGE (pid $(< "$PID")), leases ${RANGE%,*,*} in $LEASES"
 }
 
-stop() {
-  local pid i
-  if alive; then
-    pid=$(< "$PID")
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.02; done
-    [[ ! -d /proc/$pid ]] || kill -KILL "$pid" 2>/dev/null || true
-    log "stopped dnsmasq (pid $pid)"
-  fi
-  rm -f "$PID"
-}
-
-status() {
-  if alive; then echo "dnsmasq: running (pid $(< "$PID"))"; else echo "dnsmasq: stopped"; return 3; fi
-}
-
-case ${1:-} in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: dhcp.sh start|stop|status" >&2; exit 2 ;;
-esac
+daemon_main "${1:-}"

@@ -6,6 +6,8 @@
 # nginx.pid, logs/).
 # Env: PVESIM_ROOT (default /var/lib/pvesim), PVESIM_CACHE (default /var/cache/pvesim).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
+NAME=nginx
 
 ROOT=${PVESIM_ROOT:-/var/lib/pvesim}
 CACHE=${PVESIM_CACHE:-/var/cache/pvesim}
@@ -69,25 +71,4 @@ start() {
   log "http://$ADDR/debian/ (pid $(< "$PID"))"
 }
 
-stop() {
-  local pid i
-  if alive; then
-    pid=$(< "$PID")
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do [[ -d /proc/$pid ]] || break; sleep 0.02; done
-    [[ ! -d /proc/$pid ]] || kill -KILL "$pid" 2>/dev/null || true
-    log "stopped nginx (pid $pid)"
-  fi
-  rm -f "$PID"
-}
-
-status() {
-  if alive; then echo "mirror-http: running (pid $(< "$PID"))"; else echo "mirror-http: stopped"; return 3; fi
-}
-
-case ${1:-} in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: mirror-http.sh start|stop|status" >&2; exit 2 ;;
-esac
+daemon_main "${1:-}"

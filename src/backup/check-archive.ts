@@ -28,12 +28,8 @@ export function archiveCompression(file: string): Compression {
   return compression;
 }
 
-/**
- * The sidecar's hash against the file's bytes. On a mismatch the archive is decoded once more,
- * only to say whether it was cut short, damaged, or replaced with something that still decodes.
- */
-export async function checkSidecar(file: string, opts: CheckOptions = {}): Promise<{ sha256: string; size: number }> {
-  const compression = archiveCompression(file);
+/** The archive must exist and have a readable sidecar before anything else is looked at. */
+async function expectedHash(file: string): Promise<{ sha256: string }> {
   try {
     await stat(file);
   } catch {
@@ -41,6 +37,16 @@ export async function checkSidecar(file: string, opts: CheckOptions = {}): Promi
   }
   const expected = await readSidecar(sidecarPath(file), file);
   if ('problem' in expected) throw new BackupArchiveError(file, 'checksum-missing', expected.problem);
+  return expected;
+}
+
+/**
+ * The sidecar's hash against the file's bytes. On a mismatch the archive is decoded once more,
+ * only to say whether it was cut short, damaged, or replaced with something that still decodes.
+ */
+export async function checkSidecar(file: string, opts: CheckOptions = {}): Promise<{ sha256: string; size: number }> {
+  const compression = archiveCompression(file);
+  const expected = await expectedHash(file);
   const actual = await hashFile(file);
   if (actual.sha256 === expected.sha256) return actual;
 
@@ -67,13 +73,7 @@ export async function checkSidecar(file: string, opts: CheckOptions = {}): Promi
  */
 export async function auditArchive(file: string, opts: CheckOptions = {}, sink?: MemberSink): Promise<ArchiveReport> {
   const compression = archiveCompression(file);
-  try {
-    await stat(file);
-  } catch {
-    throw new BackupArchiveError(file, 'missing', 'archive not found');
-  }
-  const expected = await readSidecar(sidecarPath(file), file);
-  if ('problem' in expected) throw new BackupArchiveError(file, 'checksum-missing', expected.problem);
+  const expected = await expectedHash(file);
   const auditor = new ArchiveAuditor(file);
   let read;
   try {
