@@ -283,6 +283,6 @@ step "demo OCI images (umoci, busybox)" build_images
 step "registry on $REGISTRY" start_registry
 step "push demo/app:{1.0,2.0,3.0} and private/app:1.0" push_images
 step "mirror on http://10.203.0.1/debian/" bash "$LIB/mirror-http.sh" start
-step "DHCP on $BRIDGE (dnsmasq, 10.203.0.100-199)" bash "$LIB/dhcp.sh" start
+step "DHCP on $BRIDGE (dnsmasq, 10.203.0.150-249)" bash "$LIB/dhcp.sh" start
 CURRENT=done
 echo "pvesim ready in $(dt "$T_ALL" "$(now)")s" >&2

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Starts/stops pvesim's DHCP server: a dnsmasq bound to vmbr0 only, leasing 10.203.0.100-199, no DNS: dhcp.sh start|stop|status
+# Starts/stops pvesim's DHCP server: a dnsmasq bound to vmbr0 only, leasing 10.203.0.150-249, no DNS: dhcp.sh start|stop|status
 #
 # Files under $PVESIM_ROOT/run/dhcp/: dnsmasq.pid, dnsmasq.leases (dnsmasq's lease file: `expiry mac ip
 # hostname client-id` per line), dnsmasq.log. It hands out the router option 10.203.0.1 (the host, which
@@ -12,7 +12,7 @@ NAME=dnsmasq
 ROOT=${PVESIM_ROOT:-/var/lib/pvesim}
 BRIDGE=vmbr0
 HOST_IP=10.203.0.1
-RANGE=10.203.0.100,10.203.0.199,255.255.255.0,12h
+RANGE=10.203.0.150,10.203.0.249,255.255.255.0,12h
 DIR=$ROOT/run/dhcp
 PID=$DIR/dnsmasq.pid
 LEASES=$DIR/dnsmasq.leases

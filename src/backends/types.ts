@@ -16,6 +16,8 @@ export interface ContainerBackend {
    * for it. `release` removes whatever was made for this one create (called on every path).
    */
   template(ctx: Context, spec: ContainerSpec): Promise<{ ostemplate: string; release(): Promise<void> }>;
+  /** Checks, after `pct create` and before start, that the CT got what was asked; throws otherwise. */
+  verifyCreated?(ctx: Context, vmid: number): Promise<void>;
   /** Wait, with a deadline, until the started CT is up in this backend's sense. */
   waitUp(ctx: Context, vmid: number, spec: ContainerSpec): Promise<CtUp>;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { packageSchema } from '../../../src/catalog/schema.js';
 import { resolveAppEnv } from '../../../src/apps/env.js';
 import { planTraps } from '../../../src/apps/traps.js';
-import { configMismatches } from '../../../src/apps/create-ct.js';
+import { configMismatches } from '../../../src/backends/oci/backend.js';
 import { derivedDocuments, entrypointOf, imageNeedsChanges, mergeEnv, type ArchiveImage } from '../../../src/oci/derive.js';
 import { showPullProgress } from '../../../src/cli/oci.js';
 import type { CliIo } from '../../../src/cli/io.js';
