@@ -78,6 +78,7 @@ function bluegreenRules(bg: NonNullable<Package['bluegreen']>): RuleProblem[] {
     out.push({ path: ['bluegreen', 'database', 'sqlite_path'], message: 'required when sqlite is supported' });
   }
 
+  if (bg.components.backend.optional) out.push({ path: ['bluegreen', 'components', 'backend', 'optional'], message: 'the backend is what the app is: only the mcp component can be optional' });
   const used = new Map<number, string>();
   const claim = (port: number, where: SpecPath, label: string): void => {
     const prev = used.get(port);

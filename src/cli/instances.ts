@@ -62,7 +62,7 @@ Examples:
         }
       }
       const parsed = parseOrThrow(text, label);
-      const instance = { id, file: target, config: parsed.config, spec: parsed.spec, lineOf: parsed.lineOf, app: await loadApp(parsed.config.app) };
+      const instance = { id, file: target, config: parsed.config, spec: parsed.spec, lineOf: parsed.lineOf, app: await loadApp(parsed.config.app, parsed.config) };
       const { installInstance } = await import('../instances/install.js');
       await runOperation(io, { resource: id, operation: 'install' }, (ctx) => installInstance(ctx, { instance, writeConfig, keepFailed: !!opts.keepFailed, yes: io.flags().yes }), (r) =>
         [`installed ${r.id}: ${r.app} ${r.version} on ${r.active_color} in CT ${r.vmid}`, `  ${r.url}   ${r.https} (self-signed unless tls: gives a cert)`, `  config: ${r.configFile}`].join('\n'),

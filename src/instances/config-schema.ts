@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { containerSchema } from '../config/schema/container.js';
 import { absolutePath, intBetween } from '../config/schema/primitives.js';
+import { DATABASE_TYPES } from '../catalog/schema/bluegreen.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'is not a sha256 digest (64 lower-case hex digits)');
 const nonEmpty = z.string().trim().min(1);
@@ -18,6 +19,8 @@ export const sourceOverrideSchema = z
     sha256: sha256.optional(),
     /** A `sha256sum`-format file on the host covering the archive (e.g. what apps/notes/build.sh writes). */
     sha256_file: absolutePath().optional(),
+    /** A `.sha256` member inside the zip covering the catalog's `binary` (Vikunja's release layout); `{version}` allowed. */
+    sha256_member: nonEmpty.optional(),
     /** Version of this component when it differs from the instance's `version`. */
     version: nonEmpty.optional(),
     /** A git repository (URL or host path) and ref, instead of an artifact. */
@@ -51,6 +54,21 @@ export const instanceConfigSchema = z
     container: containerSchema,
     /** Per component (`backend`, `mcp`) source overrides. */
     sources: z.record(z.enum(['backend', 'mcp']), sourceOverrideSchema).default({}),
+    /** The URL users reach the app at (fills the app config's `{publicurl}`); default `http://<CT address>/`. */
+    public_url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'is not an http(s) URL').optional(),
+    /** The app's database (default: the catalog's, sqlite inside the CT); postgresql/mysql need host, user and password_file. */
+    database: z
+      .object({
+        type: z.enum(DATABASE_TYPES).optional(),
+        host: nonEmpty.optional(),
+        port: intBetween(1, 65535).optional(),
+        name: nonEmpty.optional(),
+        user: nonEmpty.optional(),
+        /** Host file holding the password (read at install, never printed). */
+        password_file: absolutePath().optional(),
+      })
+      .strict()
+      .default({}),
     tls: tlsSchema.default({}),
     health: healthGateSchema.default({}),
     update: z

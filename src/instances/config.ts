@@ -25,7 +25,7 @@ function instanceRules(c: InstanceConfig): RuleProblem[] {
   for (const [name, s] of Object.entries(c.sources)) {
     const at: SpecPath = ['sources', name];
     if (s.git && (s.artifact || s.sha256 || s.sha256_file)) out.push({ path: at, message: 'give either git: or artifact:, not both' });
-    if (s.artifact && !s.sha256 && !s.sha256_file) out.push({ path: [...at, 'artifact'], message: 'needs a checksum: sha256 or sha256_file (unverified artifacts are refused)' });
+    if (s.artifact && !s.sha256 && !s.sha256_file && !s.sha256_member) out.push({ path: [...at, 'artifact'], message: 'needs a checksum: sha256, sha256_file or sha256_member (unverified artifacts are refused)' });
     if (s.sha256 && s.artifact?.includes('{version}')) out.push({ path: [...at, 'sha256'], message: 'a pinned sha256 cannot match every {version}; use sha256_file' });
     if (s.artifact && !s.artifact.startsWith('/') && !/^https?:\/\//.test(s.artifact)) out.push({ path: [...at, 'artifact'], message: 'is neither an absolute host path nor an http(s) URL' });
   }

@@ -7,6 +7,7 @@ import { runPve } from '../host/pve-run.js';
 import { readInstanceState, removeInstanceState, writeInstanceState, type InstanceState } from '../state/instance-state.js';
 import { registerInstance } from '../state/registry.js';
 import { layout } from './app-model.js';
+import { prepareAppConfig } from './app-config.js';
 import { pushContent } from './ct-exec.js';
 import { deployColor, runMigrations, startColor } from './deploy.js';
 import { checkFrontend, installFrontend } from './frontend.js';
@@ -40,6 +41,7 @@ export interface InstallResult {
 export async function installInstance(ctx: Context, input: InstallInput): Promise<InstallResult> {
   const { instance: inst } = input;
   const { id, app, config } = inst;
+  const appConfig = await prepareAppConfig(ctx.paths, id, app, config);
   return ctx.effects.withLock(id, 'install', async () => {
     const before = await readInstanceState(ctx.paths, id);
     await recoverInterrupted(ctx, app, id, before);
@@ -69,9 +71,10 @@ export async function installInstance(ctx: Context, input: InstallInput): Promis
       const version = deployed.versions['backend']!;
       await journal.write({ colors: { blue: { version, ...(Object.keys(deployed.commits).length ? { commits: deployed.commits } : {}), deployed_at: ctx.clock.now().toISOString(), health: 'unknown' } } });
       await journal.step('migrate');
+      // The app's migrate command reads the config file (database, paths), so it is written first.
+      await writeAppConfig(ctx, vmid, app, id, appConfig, config.public_url ?? url);
       await runMigrations(ctx, vmid, app, 'blue', version);
       await journal.step('start');
-      await writeAppConfig(ctx, vmid, app, { url });
       await startColor(ctx, vmid, app, 'blue');
       await journal.step('frontend');
       await installFrontend(ctx, vmid, app, { hostname: config.container.hostname, ...(config.tls.cert && config.tls.key ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}) });

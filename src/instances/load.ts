@@ -8,6 +8,7 @@ import type { Paths } from '../state/paths.js';
 import { assertSafeId } from '../state/paths.js';
 import { listRegisteredInstances } from '../state/registry.js';
 import { appModel, type AppModel } from './app-model.js';
+import { componentsFor } from './components.js';
 import { parseInstanceConfigText } from './config.js';
 import type { InstanceConfig } from './config-schema.js';
 
@@ -29,13 +30,13 @@ export async function resolveInstanceId(paths: Paths, id: string | undefined): P
   throw new UsageError(`${all.length} instances exist (${all.map((i) => i.id).join(', ')}): name one`);
 }
 
-/** The catalog app with a `bluegreen:` section named `name`. */
-export async function loadApp(name: string): Promise<AppModel> {
+/** The catalog app with a `bluegreen:` section named `name` (with `config`: only the components that instance deploys). */
+export async function loadApp(name: string, config?: InstanceConfig): Promise<AppModel> {
   const catalog = await loadCatalog();
   const pkg = catalog.packages.find((p) => p.name === name);
   if (!pkg) throw new NotFoundError(`no app "${name}" in the catalog (${catalog.dir})`);
   if (!pkg.bluegreen) throw new UsageError(`catalog app "${name}" has no bluegreen: section (it is an OCI app: use \`pxdeploy app install\`)`);
-  return appModel(pkg);
+  return config ? componentsFor(appModel(pkg), config) : appModel(pkg);
 }
 
 /** For `install <id>` without a config: the catalog app whose name starts the id (`vikunja-main` → `vikunja`). */
@@ -60,5 +61,5 @@ export async function loadInstance(paths: Paths, id: string): Promise<LoadedInst
     throw new NotFoundError(`instance ${id} has no config (${file})`, 'install it with `pxdeploy install <id> -f <instance.yaml>`');
   }
   const r = parseOrThrow(text, file);
-  return { id, file, config: r.config, spec: r.spec, lineOf: r.lineOf, app: await loadApp(r.config.app) };
+  return { id, file, config: r.config, spec: r.spec, lineOf: r.lineOf, app: await loadApp(r.config.app, r.config) };
 }

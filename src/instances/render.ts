@@ -92,6 +92,14 @@ export function renderNginx(app: AppModel): string {
   ].join('\n');
 }
 
+/** The seed's `database:` block: the instance's choice over the catalog default (sqlite names its file). */
+function databaseOf(app: AppModel, config: InstanceConfig) {
+  const db = config.database;
+  const type = db.type ?? app.bg.database.default;
+  if (type === 'sqlite') return { type, host: null, port: null, name: app.bg.database.sqlite_path ?? app.name, user: null, password_file: null };
+  return { type, host: db.host ?? null, port: db.port ?? null, name: db.name ?? app.bg.database.name ?? app.name, user: db.user ?? null, password_file: db.password_file ?? null };
+}
+
 /** The seed's Deployment Configuration, kept in the CT so the instance describes itself. */
 export function renderDeploymentConfig(app: AppModel, id: string, config: InstanceConfig, state: InstanceState, node: string, createdAt: string, now: string): string {
   const l = layout(app);
@@ -112,7 +120,7 @@ export function renderDeploymentConfig(app: AppModel, id: string, config: Instan
     proxmox: { node, container_id: state.container_id, template: config.container.template },
     resources: { cpu_cores: config.container.resources.cores, memory_mb: config.container.resources.memory, disk_size_gb: config.container.resources.disk },
     network: { bridge: net.bridge, ip_address: net.ip, gateway: net.gateway ?? null, domain: config.container.hostname },
-    database: { type: 'sqlite', host: null, port: null, name: app.bg.database.sqlite_path ?? app.bg.database.name ?? app.name, user: null, password_file: null },
+    database: databaseOf(app, config),
     services: {
       backend: colorsOf('backend'),
       ...(app.bg.components.mcp ? { mcp: colorsOf('mcp') } : {}),

@@ -1,10 +1,9 @@
 // Inside a new instance CT: the tools the frontend and apps need, the app user and its data directory.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { packagesDir } from '../catalog/load.js';
 import type { Context } from '../context.js';
-import { fill, type AppModel } from './app-model.js';
+import type { AppModel } from './app-model.js';
+import { finishAppConfig, type PreparedAppConfig } from './app-config.js';
 import { inCt, pushContent } from './ct-exec.js';
+import { saveSecrets } from './secrets.js';
 
 /** Command → Debian package providing it. nginx and openssl serve the frontend; curl the health probes. */
 const TOOLS: Record<string, string> = { nginx: 'nginx', curl: 'curl', openssl: 'openssl', sqlite3: 'sqlite3', busybox: 'busybox', runuser: 'util-linux' };
@@ -24,23 +23,17 @@ export async function ensureRuntime(ctx: Context, vmid: number, app: AppModel): 
   const user = app.bg.app_user;
   const hasUser = await ctx.effects.afterApply(`check whether user ${user} exists in CT ${vmid}`, async () => (await inCt(ctx, vmid, ['id', '-u', user], { readOnly: true, allowFailure: true })).exitCode === 0, false);
   if (!hasUser) await inCt(ctx, vmid, ['useradd', '--system', '--home-dir', app.bg.data_root, '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
-  await inCt(ctx, vmid, ['mkdir', '-p', app.bg.data_root, app.bg.install_root, `/etc/${app.name}`]);
-  await inCt(ctx, vmid, ['chown', `${user}:${user}`, app.bg.data_root]);
+  // Data paths (Vikunja's files.basepath) are shared by both colours and written by the app user.
+  const data = [...new Set([app.bg.data_root, ...app.services.flatMap((s) => s.spec.data_paths)])];
+  await inCt(ctx, vmid, ['mkdir', '-p', ...data, app.bg.install_root, `/etc/${app.name}`]);
+  await inCt(ctx, vmid, ['chown', `${user}:${user}`, ...data]);
   return missing;
 }
 
-/** The app's own config file from the catalog template; placeholders it does not know stay visible. */
-export async function writeAppConfig(ctx: Context, vmid: number, app: AppModel, values: { url: string }): Promise<void> {
-  const template = await readFile(path.join(packagesDir(), app.bg.config.template), 'utf8');
-  const text = fill(template, {
-    data: app.bg.data_root,
-    sqlite_path: app.bg.database.sqlite_path,
-    database_type: app.bg.database.default,
-    database_name: app.bg.database.name,
-    publicurl: values.url,
-    backend_port: app.bg.components.backend.ports.blue,
-    files_dir: `${app.bg.data_root}/files`,
-  });
+/** The app's own config file from the catalog template (checked by prepareAppConfig before anything ran), secrets stored first. */
+export async function writeAppConfig(ctx: Context, vmid: number, app: AppModel, id: string, prepared: PreparedAppConfig, url: string): Promise<void> {
+  const text = finishAppConfig(prepared, url);
+  await saveSecrets(ctx, id, prepared.secrets);
   await pushContent(ctx, vmid, app.bg.config.path, text, 0o640);
   await inCt(ctx, vmid, ['chown', `root:${app.bg.app_user}`, app.bg.config.path]);
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { intBetween, linuxName } from '../../config/schema/primitives.js';
 import { show } from '../../config/problems/show.js';
+import { generateSchema } from './env.js';
 import { absolutePath, envName, port, text } from './primitives.js';
 import { sourceSchema } from './source.js';
 
@@ -25,6 +26,8 @@ const colourPorts = z.object({ blue: port(), green: port() }).strict();
 export const serviceComponentSchema = z
   .object({
     description: text().optional(),
+    /** Deployed only when the instance config gives `sources.<component>` (e.g. an MCP server no release ships). */
+    optional: z.boolean().optional(),
     source: sourceSchema,
     /** Steps after fetching the source, in the colour's directory (`{dir}`). */
     build: z.array(text()).default([]),
@@ -58,6 +61,8 @@ export const databaseSchema = z
     sqlite_path: absolutePath().optional(),
     /** Default database name for postgresql/mysql. */
     name: text().optional(),
+    /** What the app's config calls each type when it differs (Vikunja says `postgres`); fills `{database_type}`. */
+    type_names: z.record(z.enum(DATABASE_TYPES), text()).optional(),
   })
   .strict();
 
@@ -88,6 +93,8 @@ export const configFileSchema = z
     path: absolutePath(),
     /** Template file, relative to the packages directory. */
     template: text(),
+    /** Placeholders filled with a secret generated at install and kept for the instance (never printed). */
+    secrets: z.record(z.string().regex(/^[a-z_]+$/, 'is not a placeholder name (a-z and _)'), generateSchema).optional(),
   })
   .strict();
 

@@ -45,7 +45,7 @@ describe('parseInstanceConfigText', () => {
     expect(r2.ok).toBe(false);
     if (r2.ok) return;
     expect(r2.problems.map(formatProblem)).toEqual([
-      'i.yaml:8 sources.backend.artifact: needs a checksum: sha256 or sha256_file (unverified artifacts are refused)',
+      'i.yaml:8 sources.backend.artifact: needs a checksum: sha256, sha256_file or sha256_member (unverified artifacts are refused)',
       'i.yaml:9 tls: give both cert and key, or neither (a self-signed pair is made in the CT)',
     ]);
   });
