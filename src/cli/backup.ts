@@ -25,7 +25,7 @@ function progressLine(io: CliIo, id: string) {
 
 async function sourceOf(id: string) {
   const { makePaths } = await import('../state/paths.js');
-  const { resolveBackupSource } = await import('../backup/ops/app-source.js');
+  const { resolveBackupSource } = await import('../backup/ops/locate.js');
   const paths = makePaths();
   paths.backupsOf(id); // a bad id is exit 2 before anything else
   return resolveBackupSource(paths, id);
@@ -34,8 +34,8 @@ async function sourceOf(id: string) {
 export function registerBackup(program: Command, io: CliIo): void {
   const backup = program
     .command('backup')
-    .description('back up an app (its volumes, read while it runs) to /var/backups/pxdeploy/<id>/<unix-ts>.tar.gz')
-    .argument('<id>', 'the app (hostname) to back up')
+    .description('back up a blue/green instance (database and files streamed out of its CT) or an OCI app (its volumes), while it runs, to /var/backups/pxdeploy/<id>/<unix-ts>.tar.gz')
+    .argument('<id>', 'the instance, or the app (hostname), to back up')
     .option('--trigger <trigger>', 'manual or scheduled (recorded in metadata.json)', 'manual')
     .option('--compress <codec>', 'gzip (default, pigz on every core) or zstd (.tar.zst)', 'gzip')
     .option('--keep-all', 'keep every backup (overrides the keep-* rules)');
@@ -124,8 +124,8 @@ Examples:
 
   program
     .command('restore')
-    .description('restore an app\'s volumes from a backup: verified first, pre-restore backup, swap, health gate, undo on failure')
-    .argument('<id>', 'the app to restore')
+    .description('restore an instance\'s database and files, or an app\'s volumes, from a backup: verified first, pre-restore backup, swap, health gate, undo on failure')
+    .argument('<id>', 'the instance or app to restore')
     .argument('[backup]', '`latest` (default), a timestamp, a file name or a path', 'latest')
     .option('--force', 'restore a backup from a newer app version, or of another app')
     .addHelpText(

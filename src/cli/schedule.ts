@@ -26,7 +26,7 @@ Examples:
     .option('--on <calendar>', 'a systemd OnCalendar expression, checked with systemd-analyze calendar', 'daily')
     .action(async (id: string, opts: { on: string }) => {
       const { makePaths } = await import('../state/paths.js');
-      const { resolveBackupSource } = await import('../backup/ops/app-source.js');
+      const { resolveBackupSource } = await import('../backup/ops/locate.js');
       await resolveBackupSource(makePaths(), id);
       const { checkCalendar, enableSchedule } = await import('../schedule/schedule.js');
       // Input is validated before the operation (and its log) starts.

@@ -1,34 +1,28 @@
-// Before an update: a consistent SQLite copy (`sqlite3 .backup`, safe while the app writes) pulled to the host's backup directory.
+// Before an update: the full instance backup (database, files, config, environment) with trigger pre-update, taken inside the update's lock.
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { pctPull } from '../host/pct/argv.js';
-import { runPve } from '../host/pve-run.js';
-import { layout, type AppModel } from './app-model.js';
-import { inCt } from './ct-exec.js';
+import type { InstanceState } from '../state/instance-state.js';
+import type { LoadedInstance } from './load.js';
 
-export interface BackupResult {
-  /** The copy on the host. */
+export interface PreUpdateBackup {
+  /** The archive on the host (/var/backups/pxdeploy/<id>/<ts>.tar.gz). */
   file: string;
+  /** Its file name, recorded in the state as `pre_update_backup` so retention keeps it. */
+  name: string;
 }
 
-export async function backupDatabase(ctx: Context, vmid: number, app: AppModel, id: string, reason: string): Promise<BackupResult | undefined> {
-  const db = app.bg.database.default === 'sqlite' ? app.bg.database.sqlite_path : undefined;
-  if (!db) return undefined;
-  const stamp = ctx.clock.now().toISOString().replace(/[:.]/g, '-');
-  const inside = `${layout(app).backups}/${id}-${stamp}-${reason}.db`;
-  const hostDir = ctx.paths.backupsOf(id);
-  const hostFile = path.join(hostDir, `${stamp}-${reason}.db`);
-  const exists = await inCt(ctx, vmid, ['test', '-f', db], { readOnly: true, allowFailure: true });
-  if (exists.exitCode !== 0) {
-    ctx.log.warn(`no database at ${db} yet; nothing to back up`);
-    return undefined;
-  }
-  await inCt(ctx, vmid, ['mkdir', '-p', layout(app).backups]);
-  await inCt(ctx, vmid, ['sqlite3', db, `.backup ${inside}`], { timeoutMs: 30 * 60_000 });
-  await inCt(ctx, vmid, ['sqlite3', inside, 'PRAGMA integrity_check;']);
-  await ctx.effects.mkdir(hostDir, { mode: 0o700 });
-  await runPve(ctx.effects, pctPull(vmid, inside, hostFile));
-  await inCt(ctx, vmid, ['rm', '-f', inside]);
-  ctx.log.info(`backup: ${db} → ${hostFile}`);
-  return { file: hostFile };
+/**
+ * The caller (update) already holds the instance's operation lock, so this uses `takeBackup`, the
+ * variant without a lock of its own (`backupOperation` would wait for the lock we hold: exit 5).
+ * Retention from the config file applies; the previous update's backup is still the recorded one
+ * while it runs, so it is kept, and this one is the newest (`latest`).
+ */
+export async function backupBeforeUpdate(ctx: Context, inst: LoadedInstance, state: InstanceState): Promise<PreUpdateBackup> {
+  const { instanceBackupSource } = await import('../backup/ops/instance-source.js');
+  const { takeBackup } = await import('../backup/ops/take-backup.js');
+  const { configuredRetention } = await import('../backup/ops/retention-config.js');
+  const source = instanceBackupSource(ctx.paths, inst, state);
+  const r = await takeBackup(ctx, { source, trigger: 'pre-update', compress: 'gzip', retention: await configuredRetention(ctx.effects, ctx.paths) });
+  ctx.log.info(`backup: ${r.file} (pre-update, sha256 ${r.sha256})`);
+  return { file: r.file, name: path.basename(r.file) };
 }

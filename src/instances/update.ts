@@ -1,9 +1,9 @@
-// `update`: backup → deploy the idle colour → migrations → health gate → switch → verify through nginx → keep the old colour.
+// `update`: backup (the full pre-update archive) → deploy the idle colour → migrations → health gate → switch → verify through nginx → keep the old colour.
 import type { Context } from '../context.js';
 import { HealthCheckError, NothingToDoError, RollbackFailedError, RolledBackError, UsageError } from '../errors.js';
 import type { Color, InstanceState } from '../state/instance-state.js';
 import { layout, otherColor } from './app-model.js';
-import { backupDatabase } from './backup.js';
+import { backupBeforeUpdate } from './backup.js';
 import { pushContent } from './ct-exec.js';
 import { deployColor, runMigrations, startColor, stopColor } from './deploy.js';
 import { checkFrontend, readLiveColor, switchTo } from './frontend.js';
@@ -71,7 +71,9 @@ export async function updateInstance(ctx: Context, inst: LoadedInstance, opts: U
     let backup: string | undefined;
     if (!opts.skipBackup && config.update.backup) {
       await journal.step('backup');
-      backup = (await backupDatabase(ctx, vmid, app, id, 'pre-update'))?.file;
+      const taken = await backupBeforeUpdate(ctx, inst, { ...state, active_color: active });
+      backup = taken.file;
+      await journal.write({ pre_update_backup: taken.name });
     }
     await journal.step('deploy');
     const deployed = await deployColor(ctx, vmid, app, idle, sources);

@@ -52,6 +52,8 @@ export const instanceStateSchema = z
     last_error: z.string().optional(),
     /** Where the frontend answers, e.g. `http://10.203.0.60/`. */
     url: z.string().optional(),
+    /** File name of the last update's pre-update backup (in /var/backups/pxdeploy/<id>/): retention never removes it. */
+    pre_update_backup: z.string().min(1).optional(),
   })
   .strict();
 

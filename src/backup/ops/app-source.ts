@@ -1,7 +1,6 @@
 // The OCI-app backup source: the app's volumes (host folders, read on the host while it runs), its record and its env with secrets masked.
 import YAML from 'yaml';
-import type { Paths } from '../../state/paths.js';
-import { HealthCheckError, NotFoundError } from '../../errors.js';
+import { HealthCheckError } from '../../errors.js';
 import { parsePctStatus, pctStart, pctStatus, pctStop } from '../../host/pct.js';
 import { runPve } from '../../host/pve-run.js';
 import type { AppState } from '../../apps/state.js';
@@ -53,12 +52,4 @@ export function appBackupSource(state: AppState): BackupSource {
       },
     },
   };
-}
-
-/** The source behind a backup id: an OCI app by hostname (blue/green instances plug in here later). */
-export async function resolveBackupSource(paths: Paths, id: string): Promise<BackupSource> {
-  const { readAppState } = await import('../../apps/state.js');
-  const app = await readAppState(paths, id);
-  if (app) return appBackupSource(app);
-  throw new NotFoundError(`nothing to back up called '${id}'`, 'backups work for OCI apps (`pxdeploy app list`)');
 }

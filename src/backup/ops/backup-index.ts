@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Effects } from '../../effects/types.js';
 import type { Paths } from '../../state/paths.js';
 
-export const TRIGGERS = ['manual', 'scheduled', 'pre-restore'] as const;
+export const TRIGGERS = ['manual', 'scheduled', 'pre-restore', 'pre-update'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 const verification = z.object({ at: z.string(), ok: z.boolean(), problem: z.string().optional() }).strict();

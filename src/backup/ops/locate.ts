@@ -1,9 +1,10 @@
-// Finds backups: `latest`, a timestamp, a file name or a path → the archive file and the id it belongs to.
+// Finds what to back up (an instance or an OCI app, by id) and backups (`latest`, a timestamp, a file name or a path → the archive and its id).
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { Paths } from '../../state/paths.js';
 import { compressionOf } from '../layout.js';
+import type { BackupSource } from './source.js';
 
 /** Ids that have a backup folder. */
 export async function backupIds(paths: Paths): Promise<string[]> {
@@ -42,4 +43,22 @@ export async function locateBackup(paths: Paths, id: string | undefined, ref: st
     if (await isFile(p)) return { file: c === 'latest' ? await realpath(p) : p, id };
   }
   throw new NotFoundError(`no backup '${ref}' of ${id} in ${dir}`, `list them with \`pxdeploy backups ${id}\``);
+}
+
+/** The source behind a backup id: a blue/green instance (by its state file), else an OCI app (by hostname). */
+export async function resolveBackupSource(paths: Paths, id: string): Promise<BackupSource> {
+  const { readInstanceState } = await import('../../state/instance-state.js');
+  const state = await readInstanceState(paths, id);
+  if (state) {
+    const { loadInstance } = await import('../../instances/load.js');
+    const { instanceBackupSource } = await import('./instance-source.js');
+    return instanceBackupSource(paths, await loadInstance(paths, id), state);
+  }
+  const { readAppState } = await import('../../apps/state.js');
+  const app = await readAppState(paths, id);
+  if (app) {
+    const { appBackupSource } = await import('./app-source.js');
+    return appBackupSource(app);
+  }
+  throw new NotFoundError(`nothing to back up called '${id}'`, 'backups work for blue/green instances (`pxdeploy status`) and OCI apps (`pxdeploy app list`)');
 }

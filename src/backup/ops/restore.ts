@@ -1,4 +1,4 @@
-// `restore <id> [<backup>]`: verify and extract beside the data in one pass (nothing of the app touched), version check, pre-restore backup, stop, swap folders, start, health gate; any failure puts the old folders back.
+// `restore <id> [<backup>]`: verify and extract in one pass (nothing of the app touched), version check, pre-restore backup, stop, swap the data, start, health gate; any failure puts the old data back.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../context.js';
@@ -8,7 +8,7 @@ import { BackupArchiveError } from '../errors.js';
 import { extractArchive, type ExtractResult } from '../extract-archive.js';
 import { verifyArchive, type ArchiveReport } from '../check-archive.js';
 import { takeBackup, type BackupResult } from './take-backup.js';
-import type { BackupSource, RestorableDir } from './source.js';
+import type { BackupSource, DataSwap, RestorableDir } from './source.js';
 import { compareVersions } from './versions.js';
 
 export interface RestoreInput {
@@ -47,16 +47,46 @@ export function checkCompatible(source: BackupSource, dirs: readonly RestorableD
   return notes;
 }
 
+/** The OCI-app swap: each host folder renamed aside, the extracted one renamed in; putBack reverses what was done. */
+export function hostFolderSwap(dirs: readonly RestorableDir[]): (extracted: string, stamp: string) => DataSwap {
+  return (extracted, stamp) => {
+    const swapped: Array<RestorableDir & { old: string | undefined }> = [];
+    return {
+      async prepare() {},
+      async swapIn(ctx) {
+        for (const d of dirs) {
+          const old = path.join(path.dirname(d.host), `.${path.basename(d.host)}.pre-restore-${stamp}`);
+          const existed = await access(d.host).then(() => true, () => false);
+          if (existed) await ctx.effects.rename(d.host, old);
+          swapped.push({ ...d, old: existed ? old : undefined });
+          await ctx.effects.rename(path.join(extracted, d.entry), d.host);
+        }
+      },
+      async putBack(ctx) {
+        for (const s of swapped.splice(0).reverse()) {
+          await ctx.effects.remove(s.host);
+          if (s.old) await ctx.effects.rename(s.old, s.host);
+        }
+      },
+      async cleanup(ctx) {
+        for (const s of swapped) if (s.old) await ctx.effects.remove(s.old);
+      },
+    };
+  };
+}
+
 export async function restoreOperation(ctx: Context, input: RestoreInput): Promise<RestoreResult> {
   const { source } = input;
   const target = source.restore;
   if (!target) throw new UsageError(`${source.id} (${source.kind}) cannot be restored yet`);
-  if (target.dirs.length === 0) throw new UsageError(`${source.id} has no data folders to restore`);
+  if (target.dirs.length === 0) throw new UsageError(`${source.id} has no data to restore`);
   return ctx.effects.withLock(source.lockResource, 'restore', async () => {
-    const parent = path.dirname(target.dirs[0]!.host);
+    const parent = target.stagingDir ?? path.dirname(target.dirs[0]!.host);
+    if (target.stagingDir) await ctx.effects.mkdir(parent, { mode: 0o700 });
     // One pass checks the sidecar hash, every member and metadata.json while extracting into a new
-    // folder beside the data; a refusal removes that folder, so nothing of the app changed. A plan
-    // cannot extract, but it still reads the whole archive and refuses exactly what the run would.
+    // folder (beside the data, or in the target's staging folder); a refusal removes that folder, so
+    // nothing of the app changed. A plan cannot extract, but it still reads the whole archive and
+    // refuses exactly what the run would.
     const extracted = await ctx.effects.afterApply<ExtractResult | undefined>(
       `verify ${input.file} (sha256 sidecar, every member, metadata.json) while extracting it into ${path.join(parent, '.data.restore-XXXXXX')}`,
       () => extractArchive(input.file, path.join(parent, 'data')),
@@ -81,41 +111,34 @@ export async function restoreOperation(ctx: Context, input: RestoreInput): Promi
     }
     ctx.report.info(`pre-restore backup: ${pre.file}`);
 
-    const stamp = path.basename(pre.file).split('.')[0];
-    const swapped: Array<RestorableDir & { old: string | undefined }> = [];
+    const stamp = path.basename(pre.file).split('.')[0]!;
+    const swap = (target.swap ?? hostFolderSwap(target.dirs))(scratch, stamp);
     let stopped = false;
     try {
+      await swap.prepare(ctx);
       await target.stop(ctx);
       stopped = true;
-      for (const d of target.dirs) {
-        const old = path.join(path.dirname(d.host), `.${path.basename(d.host)}.pre-restore-${stamp}`);
-        const existed = await access(d.host).then(() => true, () => false);
-        if (existed) await ctx.effects.rename(d.host, old);
-        swapped.push({ ...d, old: existed ? old : undefined });
-        await ctx.effects.rename(path.join(scratch, d.entry), d.host);
-      }
+      await swap.swapIn(ctx);
       faultPoint('restore:swapped');
       await target.start(ctx);
       await target.healthGate(ctx);
     } catch (err) {
-      await rollBack(ctx, input, swapped, stopped, scratch, pre, err);
+      await rollBack(ctx, input, swap, stopped, scratch, pre, err);
     }
-    for (const s of swapped) if (s.old) await ctx.effects.remove(s.old);
+    await swap.cleanup(ctx);
     await ctx.effects.remove(scratch);
     return { id: source.id, file: input.file, version: typeof report.metadata.app_version === 'string' ? report.metadata.app_version : undefined, restored: target.dirs.map((d) => d.host), preRestoreBackup: pre.file };
   });
 }
 
-/** Puts every swapped folder back, starts the source and gates it; always throws (11 rolled back, 12 when that failed too). */
-async function rollBack(ctx: Context, input: RestoreInput, swapped: ReadonlyArray<RestorableDir & { old: string | undefined }>, stopped: boolean, scratch: string, pre: BackupResult, err: unknown): Promise<never> {
+/** Puts the old data back, starts the source and gates it; always throws (11 rolled back, 12 when that failed too). */
+async function rollBack(ctx: Context, input: RestoreInput, swap: DataSwap, stopped: boolean, scratch: string, pre: BackupResult, err: unknown): Promise<never> {
   const target = input.source.restore!;
   ctx.report.warn(`restore failed (${why(err)}); putting the pre-restore data back`);
   try {
     if (stopped) await target.stop(ctx).catch(() => undefined);
-    for (const s of [...swapped].reverse()) {
-      await ctx.effects.remove(s.host);
-      if (s.old) await ctx.effects.rename(s.old, s.host);
-    }
+    await swap.putBack(ctx);
+    await swap.cleanup(ctx);
     await ctx.effects.remove(scratch);
     await target.start(ctx);
     await target.healthGate(ctx);

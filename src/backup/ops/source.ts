@@ -1,4 +1,4 @@
-// What a backup is taken from and restored into: a small interface, so OCI apps now and blue/green instances later plug in.
+// What a backup is taken from and restored into: a small interface that OCI apps and blue/green instances implement.
 import type { Context } from '../../context.js';
 import type { BackupEntry } from '../write-archive.js';
 
@@ -6,8 +6,20 @@ import type { BackupEntry } from '../write-archive.js';
 export interface RestorableDir {
   /** Entry name in the archive, e.g. `files/data`. */
   entry: string;
-  /** The host folder it came from and goes back to. */
+  /** The host folder it came from and goes back to (a path inside the CT for a target with its own `swap`). */
   host: string;
+}
+
+/** How extracted entries replace the live data, in four steps restore.ts drives; one object per restore. */
+export interface DataSwap {
+  /** Before the services stop: bring the extracted entries where the swap needs them (e.g. into the CT). */
+  prepare(ctx: Context): Promise<void>;
+  /** Services stopped: the current data aside (the safety copy), the restored data in. */
+  swapIn(ctx: Context): Promise<void>;
+  /** After a failure: the safety copy back in place of whatever swapIn got done. */
+  putBack(ctx: Context): Promise<void>;
+  /** At the end either way: drop the safety copies left and whatever prepare brought. */
+  cleanup(ctx: Context): Promise<void>;
 }
 
 /**
@@ -32,8 +44,12 @@ export interface BackupSource {
 }
 
 export interface RestoreTarget {
-  /** Folders swapped in from the archive; every one must be in it. */
+  /** Entries swapped in from the archive; every one must be in it. */
   dirs: RestorableDir[];
+  /** Host folder the archive is verified and extracted into first (default: beside the first dir). */
+  stagingDir?: string;
+  /** How the extracted entries (in `extracted`) replace the live data; default: host folders renamed. */
+  swap?: (extracted: string, stamp: string) => DataSwap;
   stop(ctx: Context): Promise<void>;
   start(ctx: Context): Promise<void>;
   /** Throws (HealthCheckError) unless the restored thing answers in time. */

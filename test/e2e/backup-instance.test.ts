@@ -1,0 +1,136 @@
+// E2E on pvesim: a blue/green notes instance as a backup source — backup streamed out of the CT, GNU tools read it, restore brings data back byte for byte through nginx, a failed restore leaves the old data serving, update's pre-update backup survives keep-last=1.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostTool, makeRoot, pxdeployAsync, repoRoot } from '../helpers/cli.js';
+
+const VMID = 550;
+const IP = '10.203.0.90';
+const ID = 'notes-bk';
+const BASE = `http://${IP}`;
+const root = makeRoot('pxdeploy-bkinst-');
+const work = makeRoot('pxdeploy-bkinst-work-');
+const dist = path.join(work, 'dist');
+const config = path.join(work, `${ID}.yaml`);
+const backupDir = path.join(root, 'var/backups/pxdeploy', ID);
+const run = (args: string[], extra: Record<string, string> = {}) => pxdeployAsync(args, { root, env: { NOTES_DIST: dist, ...extra } });
+
+const inCt = (script: string): string => {
+  const r = hostTool('pct', ['exec', String(VMID), '--', 'sh', '-c', script]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+};
+/** Every file under the data root but the live database, with its sha256 and owner, as the CT sees it. */
+const filesInCt = () => inCt('cd /var/lib/notes/files && find . -type f -exec sha256sum {} + | sort && stat -c "%U %n" . * | sort');
+const notes = async () => ((await (await fetch(`${BASE}/api/v1/notes`, { signal: AbortSignal.timeout(10_000) })).json()) as { text: string }[]).map((n) => n.text);
+const health = async () => (await fetch(`${BASE}/health`, { signal: AbortSignal.timeout(10_000) })).status;
+const archives = () => readdirSync(backupDir).filter((f) => /^\d+\.tar\.gz$/.test(f)).sort();
+/** The end of the instance's operation log, for failure messages. */
+const logTail = () => readFileSync(path.join(root, 'var/log/pxdeploy', `${ID}.log`), 'utf8').split('\n').slice(-25).join('\n');
+const state = () => JSON.parse(readFileSync(path.join(root, 'var/lib/pxdeploy/state', `${ID}.state`), 'utf8')) as { pre_update_backup?: string };
+
+beforeAll(async () => {
+  execFileSync(path.join(repoRoot, 'apps/notes/build.sh'), [dist], { stdio: 'ignore' });
+  writeFileSync(
+    config,
+    `app: notes
+version: "1.0.0"
+container:
+  vmid: ${VMID}
+  hostname: ${ID}
+  template: debian-12
+  resources: { cores: 1, memory: 512, disk: 4 }
+  storage_pool: local-lvm
+  network: { bridge: vmbr0, ip: ${IP}/24, gateway: 10.203.0.1 }
+  features: { nesting: true }
+sources:
+  backend: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
+  mcp: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
+health: { timeout: 15, interval: 0.5 }
+`,
+  );
+  const r = await run(['install', ID, '-f', config]);
+  expect(r.code, r.stderr).toBe(0);
+}, 300_000);
+
+afterAll(() => {
+  hostTool('pct', ['destroy', String(VMID), '--force', '1', '--purge', '1']);
+});
+
+describe('backup and restore of a blue/green instance', () => {
+  let before = '';
+  let first = '';
+
+  it('backup streams the database and files out of the CT into <ts>.tar.gz; GNU tar lists it, sha256sum -c accepts it, metadata says what ran', async () => {
+    expect((await fetch(`${BASE}/api/v1/notes`, { method: 'POST', body: 'kept across restore' })).status).toBe(201);
+    expect((await fetch(`${BASE}/api/v1/files/hello.txt`, { method: 'PUT', body: 'hello from v1' })).status).toBe(201);
+    expect((await fetch(`${BASE}/api/v1/files/blob.bin`, { method: 'PUT', body: randomBytes(64 * 1024) })).status).toBe(201);
+    before = filesInCt();
+    expect(before).toContain('./blob.bin');
+    const r = await run(['backup', ID, '--json']);
+    expect(r.code, `${r.stderr}\n${logTail()}`).toBe(0);
+    const out = JSON.parse(r.stdout) as { file: string; version: string; trigger: string };
+    expect(out).toMatchObject({ version: '1.0.0', trigger: 'manual' });
+    first = path.basename(out.file);
+    expect(readlinkSync(path.join(backupDir, 'latest'))).toBe(first);
+    const sum = spawnSync('sha256sum', ['-c', `${first}.sha256`], { cwd: backupDir, encoding: 'utf8' });
+    expect(sum.status, sum.stderr).toBe(0);
+    expect(sum.stdout).toBe(`${first}: OK\n`);
+    const listed = spawnSync('tar', ['-tzf', out.file], { encoding: 'utf8' });
+    expect(listed.status, listed.stderr).toBe(0);
+    const top = `pxdeploy-backup-${first.split('.')[0]}`;
+    const names = listed.stdout.trim().split('\n');
+    expect(names).toEqual(expect.arrayContaining([`${top}/metadata.json`, `${top}/deployment-config.yaml`, `${top}/environment`, `${top}/database/notes.db`, `${top}/files/var/lib/notes/files/hello.txt`, `${top}/files/var/lib/notes/files/blob.bin`]));
+    const meta = JSON.parse(execFileSync('tar', ['-xzOf', out.file, `${top}/metadata.json`], { encoding: 'utf8' })) as Record<string, unknown>;
+    expect(meta).toMatchObject({ instance_id: ID, app: 'notes', app_version: '1.0.0', notes_version: '1.0.0', active_color: 'blue', database_type: 'sqlite', hostname: ID, container_id: VMID, backup_trigger: 'manual', colors: { blue: { version: '1.0.0' } } });
+    expect(meta.database_size_bytes as number).toBeGreaterThan(0);
+    expect(meta.files_count).toBe(2);
+    // the SQLite copy made inside the CT is gone again, and the app kept serving
+    expect(inCt('ls -A /var/backups/notes 2>/dev/null; true')).toBe('');
+    expect(await health()).toBe(200);
+  });
+
+  it('restore after data loss: database and files back byte for byte, owned by the app user, answered through nginx', async () => {
+    inCt('rm -rf /var/lib/notes/files/* && sqlite3 /var/lib/notes/notes.db "DELETE FROM notes;"');
+    expect(await notes()).toEqual([]);
+    const r = await run(['restore', ID, first, '--yes']);
+    expect(r.code, `${r.stderr}\n${logTail()}`).toBe(0);
+    expect(filesInCt()).toBe(before);
+    expect(inCt('stat -c %U /var/lib/notes/notes.db').trim()).toBe('notes');
+    expect(await notes()).toEqual(['kept across restore']);
+    expect(await health()).toBe(200);
+    // safety copies and the staging folder are cleaned up; a pre-restore backup was recorded
+    expect(inCt('ls -A /var/lib /var/lib/notes | grep -c pre-restore || true').trim()).toBe('0');
+    const index = JSON.parse(readFileSync(path.join(backupDir, 'index.json'), 'utf8')) as { backups: { trigger: string }[] };
+    expect(index.backups.map((b) => b.trigger)).toEqual(['manual', 'pre-restore']);
+  });
+
+  it('a restore failing half-way (PXDEPLOY_FAIL_AT=restore:swapped) exits 11 and the pre-restore data serves again', async () => {
+    expect((await fetch(`${BASE}/api/v1/notes`, { method: 'POST', body: 'written after the backup' })).status).toBe(201);
+    const now = filesInCt();
+    const r = await run(['restore', ID, first, '--yes'], { PXDEPLOY_FAIL_AT: 'restore:swapped' });
+    expect(r.code, r.stderr).toBe(11);
+    expect(r.stderr).toContain('pre-restore data is back');
+    expect(await notes()).toEqual(['kept across restore', 'written after the backup']);
+    expect(filesInCt()).toBe(now);
+    expect(await health()).toBe(200);
+    expect(inCt('ls -A /var/lib /var/lib/notes | grep -c pre-restore || true').trim()).toBe('0');
+  });
+
+  it('update takes a pre-update backup recorded in the state; backup --keep-last 1 keeps it beside the newest', async () => {
+    const u = await run(['update', ID, '--release', '2.0.0', '--json']);
+    expect(u.code, `${u.stderr}${u.stdout}\n${logTail()}`).toBe(0);
+    const pre = path.basename((JSON.parse(u.stdout) as { backup: string }).backup);
+    expect(state().pre_update_backup).toBe(pre);
+    const index = JSON.parse(readFileSync(path.join(backupDir, 'index.json'), 'utf8')) as { backups: { file: string; trigger: string; version?: string }[] };
+    expect(index.backups.find((b) => b.file === pre)).toMatchObject({ trigger: 'pre-update', version: '1.0.0' });
+    const b = await run(['backup', ID, '--keep-last', '1', '--json']);
+    expect(b.code, `${b.stderr}${b.stdout}\n${logTail()}`).toBe(0);
+    const newest = path.basename((JSON.parse(b.stdout) as { file: string }).file);
+    expect(archives()).toEqual([pre, newest].sort());
+    expect(readlinkSync(path.join(backupDir, 'latest'))).toBe(newest);
+    expect(await notes()).toEqual(['kept across restore', 'written after the backup']);
+  });
+});
