@@ -18,6 +18,7 @@ export type SpecResult = { ok: true; kind: 'container'; spec: ContainerSpec; lin
 
 /** Script bodies are shell/python source: their `${VAR}` belongs to the script, not to us. */
 function isScriptContent(path: SpecPath): boolean {
+  if (path.length === 3 && path[0] === 'post_clone' && typeof path[1] === 'number' && path[2] === 'content') return true;
   return path.length === 4 && path[0] === 'provisioning' && path[1] === 'scripts' && typeof path[2] === 'number' && path[3] === 'content';
 }
 

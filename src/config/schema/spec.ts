@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { show } from '../problems/show.js';
 import { containerSchema } from './container.js';
 import { provisioningSchema } from './provisioning.js';
+import { scriptSchema } from './scripts.js';
 
 export const SPEC_VERSION = '1.0';
 
@@ -18,6 +19,20 @@ export const containerSpecSchema = z
     version: versionSchema,
     container: containerSchema,
     provisioning: provisioningSchema,
+    /**
+     * Scripts run in each clone of a template built from this spec (after its network is up), like
+     * provisioning scripts. Optional rather than defaulted, so specs without it hash as before.
+     */
+    post_clone: z
+      .array(scriptSchema)
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((s, i) => {
+          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `script name "${s.name}" is used twice` });
+          seen.add(s.name);
+        });
+      })
+      .optional(),
   })
   .strict();
 

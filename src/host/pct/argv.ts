@@ -191,6 +191,13 @@ export function pctClone(vmid: number, newid: number, opts: PctCloneOptions = {}
   return cmd(args);
 }
 
+/** `pct resize <vmid> <disk> <size>`: `disk` is rootfs or mpN; `+` grows by the amount (pve-cli.md §2.1). */
+export function pctResize(vmid: number, disk: string, size: string): HostCommand {
+  if (!/^(rootfs|mp\d+)$/.test(disk)) throw new UsageError(`invalid disk '${disk}': expected rootfs or mpN`);
+  if (!/^\+?\d+(\.\d+)?[KMGT]?$/.test(size)) throw new UsageError(`invalid size '${size}': expected [+]<number>[K|M|G|T], e.g. +1G or 8G`);
+  return cmd(['resize', vmidArg(vmid), disk, size]);
+}
+
 export function pctTemplate(vmid: number): HostCommand {
   return cmd(['template', vmidArg(vmid)]);
 }
