@@ -1,0 +1,104 @@
+// E2E on pvesim: inventory sync → a new CT is `created` → `pct set --memory` is one `updated` snapshot → an unchanged sync writes nothing; drift after a change behind pxdeploy's back exits 2.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSYBOX_TEMPLATE, hostTool, makeRoot, pxdeploy, pxdeployAsync } from '../helpers/cli.js';
+
+// Only vmids 580–589 and IPs 10.203.0.130–135 belong to this file.
+const RAW = 580;
+const MADE = 581;
+const root = makeRoot('pxdeploy-e2e-inventory-');
+
+interface Change {
+  kind: string;
+  id: string;
+  change: string;
+  diff: Record<string, [unknown, unknown]>;
+}
+interface SyncJson {
+  changes: Change[];
+  written: boolean;
+  tasksWritten: number;
+}
+interface HistoryJson {
+  snapshots: { change: string; diff: Record<string, [unknown, unknown]> }[];
+}
+
+const destroy = (vmid: number) => {
+  hostTool('pct', ['stop', String(vmid)]);
+  hostTool('pct', ['destroy', String(vmid), '--force', '1', '--purge', '1']);
+};
+
+function sync(): SyncJson {
+  const r = pxdeploy(['inventory', 'sync', '--json'], { root });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return JSON.parse(r.stdout) as SyncJson;
+}
+
+const history = (vmid: number): HistoryJson => JSON.parse(pxdeploy(['history', String(vmid), '--json'], { root }).stdout) as HistoryJson;
+const mine = (s: SyncJson, vmid: number) => s.changes.filter((c) => c.kind === 'container' && c.id === String(vmid));
+
+// File-level hooks: the drift block's CT must go too, after every block has run.
+beforeAll(() => {
+  destroy(RAW);
+  destroy(MADE);
+});
+afterAll(() => {
+  destroy(RAW);
+  destroy(MADE);
+});
+
+describe('inventory sync, history', () => {
+  it('the first sync discovers the node; a CT made afterwards is `created`', () => {
+    const first = sync();
+    expect(first.written).toBe(true);
+    expect(first.changes).toContainEqual(expect.objectContaining({ kind: 'node', id: 'pve', change: 'discovered' }));
+    expect(mine(first, RAW)).toEqual([]);
+
+    const made = hostTool('pct', ['create', String(RAW), BUSYBOX_TEMPLATE, '--hostname', 'e2e-inv', '--storage', 'local-lvm', '--memory', '128', '--net0', 'name=eth0,bridge=vmbr0,ip=10.203.0.130/24,gw=10.203.0.1']);
+    expect(made.code, made.stderr).toBe(0);
+    const second = sync();
+    expect(mine(second, RAW)).toEqual([expect.objectContaining({ change: 'created', diff: expect.objectContaining({ memory: [null, 128], hostname: [null, 'e2e-inv'] }) })]);
+    expect(history(RAW).snapshots.map((s) => s.change)).toEqual(['created']);
+  });
+
+  it('pct set --memory is exactly one `updated` snapshot with that field; history shows old → new', () => {
+    expect(hostTool('pct', ['set', String(RAW), '--memory', '256']).code).toBe(0);
+    const s = sync();
+    expect(mine(s, RAW)).toEqual([{ kind: 'container', id: String(RAW), change: 'updated', diff: { memory: [128, 256] } }]);
+    expect(history(RAW).snapshots.map((x) => x.change)).toEqual(['created', 'updated']);
+    const text = pxdeploy(['history', String(RAW)], { root });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/updated +container 580\n {2}memory: 128 → 256\n?$/);
+  });
+
+  it('a second sync of an unchanged cluster writes no snapshot', () => {
+    const before = history(RAW).snapshots.length;
+    const s = sync();
+    expect(s).toMatchObject({ changes: [], written: false });
+    expect(history(RAW).snapshots).toHaveLength(before);
+    const show = JSON.parse(pxdeploy(['inventory', 'show', '--type', 'ct', '--json'], { root }).stdout) as { containers: { id: number; memory: number }[] };
+    expect(show.containers.find((c) => c.id === RAW)?.memory).toBe(256);
+  });
+});
+
+describe('drift', () => {
+  it('a CT made with `ct create` drifts (exit 2) after pct set --memory behind pxdeploy\'s back', async () => {
+    const spec = path.join(makeRoot('pxdeploy-e2e-inventory-spec-'), 'inv.yaml');
+    writeFileSync(spec, `version: "1.0"\ncontainer:\n  vmid: ${MADE}\n  hostname: e2e-inv-made\n  template: busybox\n  resources: { cores: 1, memory: 64, disk: 1 }\n  storage_pool: local-lvm\n  network: { ip: 10.203.0.131/24, gateway: 10.203.0.1 }\n`);
+    const created = await pxdeployAsync(['ct', 'create', '-f', spec, '--json'], { root });
+    expect(created.code, created.stderr + created.stdout).toBe(0);
+
+    const clean = pxdeploy(['drift', '--json'], { root });
+    expect(clean.code, clean.stderr + clean.stdout).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ drifted: false, items: [] });
+
+    expect(hostTool('pct', ['set', String(MADE), '--memory', '96']).code).toBe(0);
+    const drifted = pxdeploy(['drift', '--json'], { root });
+    expect(drifted.code).toBe(2);
+    expect(JSON.parse(drifted.stdout).items).toEqual([{ resource: `ct ${MADE}`, vmid: MADE, field: 'memory', recorded: '64', actual: '96' }]);
+    const text = pxdeploy(['drift'], { root });
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(new RegExp(`^ct ${MADE} +memory +64 +96$`, 'm'));
+  });
+});
