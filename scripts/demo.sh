@@ -10,6 +10,7 @@ step() { printf '\n=== %s\n' "$*"; }
 
 [[ $(id -u) == 0 ]] || { echo "demo: run as root (it starts real LXC containers)" >&2; exit 2; }
 [[ -d node_modules ]] || npm ci
+bash scripts/host-deps.sh
 npm run build --silent
 
 step "simulated Proxmox VE node (pvesim: real LXC, bridge vmbr0 10.203.0.1/24, local registry)"

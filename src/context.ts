@@ -1,4 +1,5 @@
 // The context every operation receives explicitly: no global singletons.
+import type { PveReadCache } from './cluster/cache.js';
 import type { Effects } from './effects/types.js';
 import type { OperationLogger } from './log/types.js';
 import type { Paths } from './state/paths.js';
@@ -32,4 +33,6 @@ export interface Context {
   report: Reporter;
   /** The operation log of the resource being changed (a no-op for commands that only read). */
   log: OperationLogger;
+  /** PVE's answers already read during this command (`cluster/cache.ts`); made on first use when absent. */
+  reads?: PveReadCache;
 }

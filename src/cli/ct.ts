@@ -6,10 +6,17 @@ import { renderTable } from './table.js';
 import { makeContext, runOperation } from './context.js';
 
 /** A vmid argument, checked before anything loads (PVE's own range, pve-cli.md §3.1). */
-function vmidOf(text: string): number {
+export function vmidOf(text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n >= 100 && n <= 999_999_999)) throw new UsageError(`invalid vmid '${text}': expected a number from 100 to 999999999`);
   return n;
+}
+
+/** `--memory 512`-style numbers: whole and non-negative, checked before anything loads (ranges are the operation's). */
+export function countOf(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`invalid --${flag} '${text}': expected a whole number`);
+  return Number(text);
 }
 
 async function loadSpec(file: string) {
@@ -38,7 +45,7 @@ Examples:
     .description('create a container from a spec: preflight against the host, pct create, start, provision')
     .requiredOption('-f, --file <file>', 'the container spec (YAML)')
     .option('--vmid <vmid>', 'use this vmid (default: the spec\'s, else the next free one)')
-    .option('--node <node>', 'target node (default: the spec\'s, else this one)')
+    .option('--node <node>', 'target node (default: the spec\'s; on a cluster the one with the most free memory that has the storage, template storage and bridge)')
     .action(async (opts: { file: string; vmid?: string; node?: string }) => {
       const vmid = opts.vmid === undefined ? undefined : vmidOf(opts.vmid);
       const { spec, lineOf, secrets } = await loadSpec(opts.file);
@@ -46,11 +53,17 @@ Examples:
       await runOperation(
         io,
         { resource: `ct-${spec.container.hostname}`, operation: 'ct-create', secrets },
-        (ctx) => createContainer(ctx, { spec, lineOf, file: opts.file, specFile: opts.file, vmid, node: opts.node, yes: io.flags().yes }),
+        async (ctx) => {
+          // On a cluster without --node the node is chosen (and the reason told); a single node asks nothing.
+          const { placeContainer } = await import('../cluster/place.js');
+          const placed = await placeContainer(ctx, spec, opts.node);
+          return { ...(await createContainer(ctx, { spec, lineOf, file: opts.file, specFile: opts.file, vmid, node: placed.node, yes: io.flags().yes })), placement: placed.reason };
+        },
         (r) =>
           r.outcome === 'unchanged'
             ? `CT ${r.vmid} (${r.hostname}): no changes`
             : [
+                r.placement ?? '',
                 `created CT ${r.vmid} (${r.hostname}) on ${r.node}`,
                 `  address: ${r.ip ?? '?'}   systemd: ${r.systemd ?? '?'}`,
                 r.provisioning ? `  provisioned: ${r.provisioning.ran.length} step(s)${r.provisioning.tolerated.length ? `, ${r.provisioning.tolerated.length} failed but tolerated (${r.provisioning.tolerated.join(', ')})` : ''}` : '',
@@ -124,6 +137,39 @@ Examples:
       if (!(await io.confirm(`destroy CT ${vmid} and all its volumes?`))) throw new UsageError('not confirmed; nothing was changed');
       const { destroyContainer } = await import('../containers/manage.js');
       await runOperation(io, { resource: `ct-${vmid}`, operation: 'ct-destroy' }, (ctx) => destroyContainer(ctx, vmid, { force: !!opts.force }), () => `destroyed CT ${vmid}`);
+    });
+
+  ct.command('set')
+    .description('change memory, cores or swap; hot-plugged into a running CT where PVE allows, else pending until its next start')
+    .argument('<vmid>', 'the container')
+    .option('--memory <mb>', 'memory in MB')
+    .option('--cores <n>', 'CPU cores')
+    .option('--swap <mb>', 'swap in MB')
+    .action(async (vmidText: string, opts: { memory?: string; cores?: string; swap?: string }) => {
+      const vmid = vmidOf(vmidText);
+      const want = { memory: countOf('memory', opts.memory), cores: countOf('cores', opts.cores), swap: countOf('swap', opts.swap) };
+      if (Object.values(want).every((v) => v === undefined)) throw new UsageError('nothing to set', 'pass --memory, --cores and/or --swap');
+      const { setContainerResources } = await import('../containers/resources.js');
+      await runOperation(io, { resource: `ct-${vmid}`, operation: 'ct-set' }, async (ctx) => ({ vmid, changes: await setContainerResources(ctx, vmid, want) }), (r) =>
+        r.changes.length === 0
+          ? `CT ${vmid}: no changes`
+          : r.changes.map((c) => `CT ${vmid}: ${c.key} ${c.from ?? '(unset)'} → ${c.to}${c.key === 'cores' ? '' : ' MB'} (${c.applied === 'live' ? 'live' : 'pending until the CT restarts'})`).join('\n'),
+      );
+    });
+
+  ct.command('resize')
+    .description('grow a disk (rootfs or mpN) to a size, or by +size; PVE never shrinks')
+    .argument('<vmid>', 'the container')
+    .argument('<disk>', 'rootfs or mpN')
+    .argument('<size>', 'new size (8G) or growth (+1G); units K, M, G, T')
+    .action(async (vmidText: string, disk: string, size: string) => {
+      const vmid = vmidOf(vmidText);
+      const { pctResize } = await import('../host/pct.js');
+      pctResize(vmid, disk, size); // bad disk or size: refused before anything runs
+      const { resizeContainerDisk } = await import('../containers/resources.js');
+      await runOperation(io, { resource: `ct-${vmid}`, operation: 'ct-resize' }, async (ctx) => ({ vmid, ...(await resizeContainerDisk(ctx, vmid, disk, size)) }), (r) =>
+        r.changed ? `CT ${vmid}: ${r.disk} ${r.from ?? '?'} → ${r.to}` : `CT ${vmid}: ${r.disk} is already ${r.to}: no changes`,
+      );
     });
 
   ct.command('list')

@@ -9,6 +9,12 @@ import { registerApp } from './app.js';
 import { registerInstances } from './instances.js';
 import { registerBackup } from './backup.js';
 import { registerSchedule } from './schedule.js';
+import { registerInventory } from './inventory.js';
+import { registerHistory } from './history.js';
+import { registerDrift } from './drift.js';
+import { registerStack } from './stack.js';
+import { registerTemplate } from './template.js';
+import { registerClone } from './clone.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,6 +26,8 @@ Examples:
   $ sudo pxdeploy install notes-demo -f examples/instances/demo.yaml   a blue/green instance (blue live)
   $ sudo pxdeploy update --release 2.0.0 --color green   backup, deploy green, migrate, health gate, switch
   $ pxdeploy status --json                    the colour that really serves, versions per colour
+  $ pxdeploy plan -f examples/homelab.yaml    what apply would change, field by field (+ ~ - =)
+  $ sudo pxdeploy apply -f examples/homelab.yaml --yes   templates, clones and apps in dependency order
   $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
   $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
 
@@ -61,6 +69,12 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerInstances(program, io);
   registerBackup(program, io);
   registerSchedule(program, io);
+  registerInventory(program, io);
+  registerHistory(program, io);
+  registerDrift(program, io);
+  registerStack(program, io);
+  registerTemplate(program, io);
+  registerClone(program, io);
 
   // Subcommands inherit error handling and output routing.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

@@ -5,7 +5,9 @@ import { lxcBackend } from '../backends/lxc/backend.js';
 import { PXDEPLOY_TAG, specToCreateOptions } from '../backends/lxc/spec-to-options.js';
 import type { ContainerSpec } from '../config/schema/spec.js';
 import type { Context } from '../context.js';
-import { ExitCode, PxError } from '../errors.js';
+import { ExitCode, PxError, UsageError } from '../errors.js';
+import { isLocalNode } from '../cluster/pmxcfs.js';
+import { pveshCreateCt, pveshCtStatus, pveshDestroyCt, readCtConfig, waitRemoteUp } from '../cluster/remote-ct.js';
 import { faultPoint } from '../faults.js';
 import { parsePctConfig, pctConfig, pctCreate, pctDestroy, pctSet, pctStart, pctStop } from '../host/pct.js';
 import { pveamDownload } from '../host/pveam.js';
@@ -65,13 +67,22 @@ function guessOstype(template: string): string {
 export async function createContainer(ctx: Context, input: CreateInput): Promise<CreateResult> {
   const { spec } = input;
   const c = spec.container;
+  // Another node's CT is made through the API; what needs `pct exec` there cannot be done from here.
+  const target = input.node ?? c.node;
+  const remote = isLocalNode(ctx.paths.pveDir, target) ? undefined : target;
+  if (remote !== undefined && (provisioningSteps(spec).length > 0 || c.devices.length > 0 || c.mount_points.some((m) => m.host !== undefined))) {
+    throw new UsageError(
+      `CT ${c.hostname} on node ${remote}: provisioning, devices and host bind mounts need pct exec and host paths on the CT's own node, which pxdeploy here cannot reach`,
+      `run pxdeploy on ${remote} itself, or drop them from the spec`,
+    );
+  }
   const plan = await preflightCreate(ctx, input);
   const options = specToCreateOptions(spec, { storage: plan.storage });
 
   // Idempotent re-run: the CT pxdeploy made for this spec (by vmid, else by hostname among its own) is compared, not re-made.
   const mine = plan.cluster.find((g) => (plan.vmid !== undefined ? g.vmid === plan.vmid : g.name === c.hostname && g.tags.includes(PXDEPLOY_TAG)));
   if (mine) {
-    const have = parsePctConfig((await runPve(ctx.effects, pctConfig(mine.vmid))).stdout);
+    const have = await readCtConfig(ctx, mine.vmid, isLocalNode(ctx.paths.pveDir, mine.node) ? undefined : mine.node);
     const differences = diffConfig(options, have);
     if (differences.length > 0) throw new SpecDriftError(mine.vmid, differences);
     return { vmid: mine.vmid, hostname: c.hostname, node: mine.node, outcome: 'unchanged', warnings: plan.warnings };
@@ -84,14 +95,16 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
 
     const backend = lxcBackend(plan.ostemplate);
     const keys = spec.provisioning.ssh_keys;
-    const keysFile = keys.length > 0 ? path.join(ctx.paths.scratchDir, `ct-${c.hostname}.authorized_keys`) : undefined;
+    const keysFile = keys.length > 0 && remote === undefined ? path.join(ctx.paths.scratchDir, `ct-${c.hostname}.authorized_keys`) : undefined;
     if (keysFile) await ctx.effects.writeFile(keysFile, `${keys.join('\n')}\n`, { mode: 0o600 });
     let vmid: number;
     const template = await backend.template(ctx, spec);
     try {
       ctx.report.info(`creating CT ${c.hostname} from ${template.ostemplate}`);
       vmid = await withAllocatedVmid(ctx, plan.vmid, async (id) => {
-        await runPve(ctx.effects, pctCreate(id, template.ostemplate, { ...specToCreateOptions(spec, { storage: plan.storage, sshKeysFile: keysFile }) }));
+        const opts = specToCreateOptions(spec, { storage: plan.storage, sshKeysFile: keysFile });
+        const keysText = keys.length > 0 ? `${keys.join('\n')}\n` : undefined;
+        await runPve(ctx.effects, remote === undefined ? pctCreate(id, template.ostemplate, opts) : pveshCreateCt(remote, id, template.ostemplate, opts, keysText));
         return id;
       });
     } finally {
@@ -114,12 +127,12 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
     let ip: string;
     let systemd: string;
     try {
-      await runPve(ctx.effects, pctStart(vmid));
+      await runPve(ctx.effects, remote === undefined ? pctStart(vmid) : pveshCtStatus(remote, vmid, 'start'));
       faultPoint('ct-create:started');
       ctx.report.info(`waiting for CT ${vmid}'s network and systemd`);
       ({ ip, state: systemd } = await ctx.effects.afterApply(
         `wait for an IPv4 address on eth0 of CT ${vmid} and for systemd (running or degraded)`,
-        () => backend.waitUp(ctx, vmid, spec),
+        () => (remote === undefined ? backend.waitUp(ctx, vmid, spec) : waitRemoteUp(ctx, remote, vmid)),
         { ip: '(known after start)', state: '(known after start)' },
       ));
       const regrouped = await ctx.effects.afterApply(`give /dev/dri devices of CT ${vmid} the gid of its render group`, () => assignGpuGroups(ctx, vmid, spec, plan.storage), false);
@@ -127,7 +140,7 @@ export async function createContainer(ctx: Context, input: CreateInput): Promise
     } catch (err) {
       // Before provisioning nothing of value is inside: remove the CT and every trace of it.
       ctx.log.error(`CT ${vmid} did not come up; destroying it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-      await runPve(ctx.effects, pctDestroy(vmid, { force: true, purge: true }), { allowFailure: true }).catch(() => undefined);
+      await runPve(ctx.effects, remote === undefined ? pctDestroy(vmid, { force: true, purge: true }) : pveshDestroyCt(remote, vmid, { force: true, purge: true }), { allowFailure: true }).catch(() => undefined);
       await ctx.effects.remove(ctx.paths.containerState(vmid));
       throw err;
     }

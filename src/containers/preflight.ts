@@ -12,6 +12,9 @@ import { parsePveamAvailable, parsePveamList, pveamAvailable, pveamList } from '
 import { parseClusterLxc, parseNodeNetwork, parseNodeStatus, pveshClusterResourcesVm, pveshNodeNetwork, pveshNodeStatus } from '../host/pvesh.js';
 import { parsePvesmStatus, pvesmStatus } from '../host/pvesm.js';
 import type { ClusterLxc } from '../host/pvesh.js';
+import { cachedRead } from '../cluster/cache.js';
+import { parseNodeStorage, pveshNodeStorage } from '../cluster/node-info.js';
+import { isLocalNode } from '../cluster/pmxcfs.js';
 
 /** Where pxdeploy looks for templates and puts root disks when neither the spec nor the config says. */
 export const DEFAULT_TEMPLATE_STORAGE = 'local';
@@ -69,13 +72,15 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   const warnings: string[] = [];
   const node = input.node ?? c.node ?? 'localhost';
   const run = (cmd: Parameters<typeof runPve>[1]) => runPve(ctx.effects, cmd);
+  // pvesm sees only this node's storage; another node's comes from the API (placement asked it already).
+  const remote = !isLocalNode(ctx.paths.pveDir, node);
 
   // The reads are independent: asked together, preflight costs one round of PVE CLI start-ups, not six.
   const [clusterOut, statusOut, rootdirOut, networkOut, template] = await Promise.all([
     run(pveshClusterResourcesVm()),
-    run(pveshNodeStatus(node)),
-    run(pvesmStatus({ content: ['rootdir'] })),
-    run(pveshNodeNetwork(node)),
+    cachedRead(ctx, pveshNodeStatus(node)),
+    remote ? cachedRead(ctx, pveshNodeStorage(node)) : run(pvesmStatus({ content: ['rootdir'] })),
+    cachedRead(ctx, pveshNodeNetwork(node)),
     input.ostemplate !== undefined
       ? Promise.resolve<ResolvedTemplate>({ volid: input.ostemplate })
       : resolveTemplate(ctx, c.template, input.yes, (m, missing) => at(['container', 'template'], m, missing)),
@@ -93,12 +98,13 @@ export async function preflightCreate(ctx: Context, input: PreflightInput): Prom
   const memMiB = Math.floor(status.memory.total / 1024 / 1024);
   if (c.resources.memory > memMiB) at(['container', 'resources', 'memory'], `${c.resources.memory} MB, but node ${node} has ${memMiB} MB of memory`);
 
-  const storages = parsePvesmStatus(rootdirOut.stdout);
+  const nodeStorages = remote ? parseNodeStorage(rootdirOut.stdout) : undefined;
+  const storages = nodeStorages ? nodeStorages.filter((s) => s.content.includes('rootdir') && s.status !== 'disabled') : parsePvesmStatus(rootdirOut.stdout);
   const storage = c.storage_pool ?? DEFAULT_ROOTFS_STORAGE;
   const pool = storages.find((s) => s.name === storage);
   if (!pool) {
     // Only now is the full list worth asking for: it tells "no rootdir content" from "no such storage".
-    const all = parsePvesmStatus((await run(pvesmStatus())).stdout);
+    const all = nodeStorages ?? parsePvesmStatus((await run(pvesmStatus())).stdout);
     if (all.some((s) => s.name === storage)) at(['container', 'storage_pool'], `storage '${storage}' does not allow content type 'rootdir' (Container); choose one of: ${storages.map((s) => s.name).join(', ') || 'none'}`);
     else at(['container', 'storage_pool'], `storage '${storage}' does not exist on node ${node}`, true);
   } else if (pool.status !== 'active') {
@@ -171,7 +177,7 @@ async function offerDownload(
   yes: boolean,
   problem: (message: string, missing: boolean) => void,
 ): Promise<ResolvedTemplate> {
-  const available = parsePveamAvailable((await runPve(ctx.effects, pveamAvailable())).stdout).map((a) => a.template).filter(match).sort(newestFirst);
+  const available = parsePveamAvailable((await cachedRead(ctx, pveamAvailable())).stdout).map((a) => a.template).filter(match).sort(newestFirst);
   const template = available[0];
   if (!template) {
     problem(`no template matches '${ref}' on storage '${storage}' or in \`pveam available\` (run \`pveam update\` first?)`, true);

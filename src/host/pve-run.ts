@@ -9,7 +9,7 @@ import { classifyPveFailure } from './pve-errors.js';
  * Worker commands without PVE's exit post-handler: on failure they print the error to stderr and
  * still exit 0 (pve-cli.md §1). Keyed `file subcommand`.
  */
-const EXIT_ZERO_ON_FAILURE = new Set(['pct push', 'pct pull', 'pct template', 'pct resize', 'pveam download', 'pveam update']);
+const EXIT_ZERO_ON_FAILURE = new Set(['pct push', 'pct pull', 'pct template', 'pct resize', 'pveam download', 'pveam update', 'pvesh create', 'pvesh delete']);
 
 /** stderr lines that are noise, not a failure report. */
 function isNoise(line: string): boolean {

@@ -16,6 +16,7 @@ import { Journal } from './journal.js';
 import type { LoadedInstance } from './load.js';
 import { recoverInterrupted } from './recover.js';
 import { renderDeploymentConfig } from './render.js';
+import { secretsFile } from './secrets.js';
 import { ensureRuntime, writeAppConfig } from './runtime.js';
 import { resolveSource, type VersionChoice } from './sources.js';
 
@@ -106,6 +107,9 @@ export async function installInstance(ctx: Context, input: InstallInput): Promis
         await ctx.effects.remove(ctx.paths.containerState(vmid));
         await removeInstanceState(ctx.effects, ctx.paths, id);
         if (input.writeConfig !== undefined) await ctx.effects.remove(inst.file);
+        // Secrets this install generated go too; ones an earlier install stored are kept.
+        const { secrets } = appConfig;
+        if (secrets.generated.length > 0 && secrets.generated.length === Object.keys(secrets.values).length) await ctx.effects.remove(secretsFile(ctx.paths, id));
       }
       if (err instanceof PxError && !err.hint) err.hint = input.keepFailed ? `CT ${vmid} is kept for inspection; \`pxdeploy uninstall ${id}\` removes it` : 'nothing was left behind; fix the cause and run install again (--keep-failed keeps the CT to inspect)';
       throw err;

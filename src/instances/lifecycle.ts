@@ -5,6 +5,7 @@ import { pctDestroy, pctShutdown, pctStart, pctStop } from '../host/pct/argv.js'
 import { runPve } from '../host/pve-run.js';
 import { waitForSystemd } from '../containers/wait.js';
 import { removeInstanceState, readInstanceState } from '../state/instance-state.js';
+import { secretsFile } from './secrets.js';
 import { unregisterInstance } from '../state/registry.js';
 import { checkFrontend, readLiveColor } from './frontend.js';
 import { describeProbes, healthGate } from './health-gate.js';
@@ -92,6 +93,8 @@ export async function uninstallInstance(ctx: Context, inst: LoadedInstance, opts
     await ctx.effects.remove(ctx.paths.healthFile(inst.id));
     await unregisterInstance(ctx.effects, ctx.paths, inst.id);
     await ctx.effects.remove(inst.file);
+    // Generated secrets go with the config they belong to; a later install makes new ones.
+    await ctx.effects.remove(secretsFile(ctx.paths, inst.id));
     if (opts.purgeBackups) await ctx.effects.remove(ctx.paths.backupsOf(inst.id));
     return { id: inst.id, vmid, destroyed, backupsKept: opts.purgeBackups ? null : ctx.paths.backupsOf(inst.id) };
   });

@@ -56,7 +56,7 @@ async function reclaimIfStillStale(
   return withGuard(lockPath, async () => {
     const again = await readLock(lockPath);
     if (again.kind === 'absent' || again.ino !== seen.ino) return false;
-    const verdict = assessLock(again, deps);
+    const verdict = assessLock(again, { ...deps, sharedAcrossHosts: deps.paths.locksShared });
     if (!verdict.stale) return false;
     const tomb = scratchPath(path.dirname(lockPath), resourceId, 'rm');
     try {
@@ -205,7 +205,7 @@ export async function acquireLock(deps: LockDeps, resourceId: string, operation:
       }
       const seen = await readLock(lockPath);
       if (seen.kind === 'absent') continue; // released between our rename and our read: try again
-      const verdict = assessLock(seen, deps);
+      const verdict = assessLock(seen, { ...deps, sharedAcrossHosts: deps.paths.locksShared });
       if (!verdict.stale) throw new LockedError(resourceId, seen.holder, clock.now().getTime());
       await reclaimIfStillStale(lockPath, resourceId, seen, deps);
     }

@@ -1,5 +1,6 @@
 // When an operation lock is stale: its holder is gone, or it is older than the limit, or it never got metadata.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { systemClock } from '../context.js';
 import type { LockHolder } from '../errors.js';
 import type { LockSnapshot } from './metadata.js';
@@ -48,7 +49,8 @@ export function assessLock(snap: Extract<LockSnapshot, { kind: 'present' }>, opt
   }
   const { pid } = snap.holder;
   const ageSec = Math.max(0, now - snap.holder.timestamp);
-  if (!isAlive(pid)) return { stale: true, ageSec, reason: `process ${pid} is no longer running` };
+  const elsewhere = opts.sharedAcrossHosts && snap.holder.owner.slice(snap.holder.owner.lastIndexOf('@') + 1) !== os.hostname();
+  if (!elsewhere && !isAlive(pid)) return { stale: true, ageSec, reason: `process ${pid} is no longer running` };
   if (ageSec > staleAfter) {
     return { stale: true, ageSec, reason: `held for ${ageSec}s, longer than the ${staleAfter}s limit (process ${pid} still running)` };
   }

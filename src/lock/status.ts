@@ -15,7 +15,7 @@ export async function lockStatus(paths: Paths, resourceId: string, opts: Stalene
   const lockPath = paths.lockPath(resourceId);
   const snap = await readLock(lockPath);
   if (snap.kind === 'absent') return undefined;
-  const v = assessLock(snap, opts);
+  const v = assessLock(snap, { ...opts, sharedAcrossHosts: paths.locksShared });
   return {
     resourceId,
     path: lockPath,
@@ -26,7 +26,7 @@ export async function lockStatus(paths: Paths, resourceId: string, opts: Stalene
   };
 }
 
-/** Every `<id>.lock` under the lock directory, sorted by resource id. */
+/** Every `<id>.lock` (on a cluster `pxdeploy-<id>`) under the lock directory, sorted by resource id. */
 export async function listLocks(paths: Paths, opts: StalenessOptions = {}): Promise<LockStatus[]> {
   let names: string[];
   try {
@@ -37,14 +37,14 @@ export async function listLocks(paths: Paths, opts: StalenessOptions = {}): Prom
   }
   const out: LockStatus[] = [];
   for (const name of names.sort()) {
-    const m = /^([^.].*)\.lock$/.exec(name);
-    if (!m) continue;
+    const id = paths.lockIdOf(name);
+    if (id === undefined) continue;
     try {
-      assertSafeId(m[1]!);
+      assertSafeId(id);
     } catch {
       continue; // not ours
     }
-    const st = await lockStatus(paths, m[1]!, opts);
+    const st = await lockStatus(paths, id, opts);
     if (st) out.push(st);
   }
   return out;
@@ -66,7 +66,7 @@ export async function releaseLock(paths: Paths, resourceId: string, opts: Releas
   return withGuard(lockPath, async () => {
     const snap = await readLock(lockPath);
     if (snap.kind === 'absent') return { released: false, holder: undefined, stale: false, reason: 'not locked' };
-    const v = assessLock(snap, opts);
+    const v = assessLock(snap, { ...opts, sharedAcrossHosts: paths.locksShared });
     if (!v.stale && !opts.force) throw new LockedError(resourceId, snap.holder, (opts.clock ?? systemClock).now().getTime());
     const tomb = scratchPath(path.dirname(lockPath), resourceId, 'rm');
     await rename(lockPath, tomb);

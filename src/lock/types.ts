@@ -20,6 +20,11 @@ export interface StalenessOptions {
   incompleteGraceSec?: number;
   /** Test seam: whether a pid runs on this host. */
   isAlive?: (pid: number) => boolean;
+  /**
+   * The lock directory is shared by several hosts (pmxcfs): a holder whose owner names another
+   * host cannot be checked by pid here, so only the age limit makes its lock stale.
+   */
+  sharedAcrossHosts?: boolean;
 }
 
 export interface LockDeps extends StalenessOptions {

@@ -1,6 +1,7 @@
 // Every host path pxdeploy touches, derived from one root (`/` in production, PXDEPLOY_ROOT in tests).
 import { UsageError } from '../errors.js';
 import path from 'node:path';
+import { clusterLockDir } from '../cluster/pmxcfs.js';
 
 export interface Paths {
   root: string;
@@ -10,8 +11,13 @@ export interface Paths {
   stateDir: string;
   healthDir: string;
   registryFile: string;
+  /** Operation locks: `/var/lock/pxdeploy`, or on a cluster pmxcfs's `/etc/pve/priv/lock` (seen by every node). */
   lockDir: string;
   logDir: string;
+  /** The cluster filesystem (pmxcfs) as this node mounts it. */
+  pveDir: string;
+  /** Locks are on pmxcfs, seen by every node: a holder on another host is judged by its age, not its pid. */
+  locksShared: boolean;
   backupDir: string;
   /** pxdeploy's record of each CT it made: spec hash, provisioning steps done, the failed step. */
   containersDir: string;
@@ -23,10 +29,14 @@ export interface Paths {
   appsDir: string;
   /** systemd unit files pxdeploy installs (backup timers). */
   systemdDir: string;
+  /** The inventory database (SQLite, WAL): nodes, guests, storage, tasks and their history (`inventory sync`). */
+  inventoryDb: string;
   instanceConfig(id: string): string;
   stateFile(id: string): string;
   healthFile(id: string): string;
   lockPath(id: string): string;
+  /** The resource id of a lock directory's name under `lockDir`, or undefined when it is not one of ours. */
+  lockIdOf(name: string): string | undefined;
   logFile(id: string): string;
   backupsOf(id: string): string;
   /** The per-instance backup index (`<backupsOf(id)>/index.json`). */
@@ -46,6 +56,10 @@ export function assertSafeId(id: string): string {
 
 export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Paths {
   const r = (...p: string[]) => path.join(root, ...p);
+  // On a cluster the locks live where PVE keeps its own (cfs_lock), named so they cannot clash with PVE's.
+  const clusterLocks = clusterLockDir(r('etc/pve'));
+  const lockName = clusterLocks ? (id: string) => `pxdeploy-${id}` : (id: string) => `${id}.lock`;
+  const lockNameRe = clusterLocks ? /^pxdeploy-([^.].*)$/ : /^([^.].*)\.lock$/;
   const p: Paths = {
     root,
     configDir: r('etc/pxdeploy'),
@@ -54,18 +68,22 @@ export function makePaths(root: string = process.env.PXDEPLOY_ROOT || '/'): Path
     stateDir: r('var/lib/pxdeploy/state'),
     healthDir: r('var/lib/pxdeploy/health'),
     registryFile: r('var/lib/pxdeploy/instances.json'),
-    lockDir: r('var/lock/pxdeploy'),
+    lockDir: clusterLocks ?? r('var/lock/pxdeploy'),
     logDir: r('var/log/pxdeploy'),
+    pveDir: r('etc/pve'),
+    locksShared: clusterLocks !== undefined,
     backupDir: r('var/backups/pxdeploy'),
     containersDir: r('var/lib/pxdeploy/containers'),
     scratchDir: r('var/lib/pxdeploy/tmp'),
     ociIndexFile: r('var/lib/pxdeploy/oci/index.json'),
     appsDir: r('var/lib/pxdeploy/apps'),
     systemdDir: r('etc/systemd/system'),
+    inventoryDb: r('var/lib/pxdeploy/inventory.db'),
     instanceConfig: (id) => path.join(p.instanceConfigDir, `${assertSafeId(id)}.yaml`),
     stateFile: (id) => path.join(p.stateDir, `${assertSafeId(id)}.state`),
     healthFile: (id) => path.join(p.healthDir, `${assertSafeId(id)}.json`),
-    lockPath: (id) => path.join(p.lockDir, `${assertSafeId(id)}.lock`),
+    lockPath: (id) => path.join(p.lockDir, lockName(assertSafeId(id))),
+    lockIdOf: (name) => lockNameRe.exec(name)?.[1],
     logFile: (id) => path.join(p.logDir, `${assertSafeId(id)}.log`),
     backupsOf: (id) => path.join(p.backupDir, assertSafeId(id)),
     backupIndex: (id) => path.join(p.backupDir, assertSafeId(id), 'index.json'),

@@ -41,6 +41,17 @@ const createReads = () => ({
   'pveam list local': host('pveam-list.txt'),
 });
 
+const inv = (f: string) => readFileSync(path.join(repoRoot, 'test/fixtures/inventory', f), 'utf8');
+const inventoryReads = () => ({
+  'pvesh get /nodes --output-format json': inv('nodes.json'),
+  'pvesh get /nodes/pve/status --output-format json': inv('node-status.json'),
+  'pvesh get /nodes/pve/storage --output-format json': inv('storage.json'),
+  'pvesh get /nodes/pve/tasks --output-format json': inv('tasks.json'),
+  'pvesh get /cluster/resources --type vm --output-format json': inv('cluster-resources.json'),
+  'pvesh get /nodes/pve/lxc/580/config --output-format json': inv('lxc-580-config.json'),
+  'pvesh get /nodes/pve/lxc/581/config --output-format json': inv('lxc-581-config.json'),
+});
+
 const cases: Record<string, Case[]> = {
   validate: [{ args: ['validate', '-f', fixtures('good-minimal.yaml')], code: 0 }],
   'ct list': [{ args: ['ct', 'list'], code: 0, answers: { 'pct list': '' } }],
@@ -90,6 +101,10 @@ const cases: Record<string, Case[]> = {
   'schedule enable': [{ args: ['schedule', 'enable', 'ghost', '--on', 'daily'], code: 3 }],
   'schedule disable': [{ args: ['schedule', 'disable', 'ghost'], code: 3 }],
   'schedule status': [{ args: ['schedule', 'status'], code: 0 }],
+  'inventory sync': [{ args: ['inventory', 'sync'], code: 0, answers: inventoryReads(), log: 'inventory' }],
+  'inventory show': [{ args: ['inventory', 'show', '--type', 'ct'], code: 0 }],
+  history: [{ args: ['history', '580'], code: 0 }],
+  drift: [{ args: ['drift'], code: 0, answers: { 'pvesh get /cluster/resources --type vm --output-format json': inv('cluster-resources.json') } }],
   'lock status': [{ args: ['lock', 'status'], code: 0, arrange: (r) => staleLock(r, 'web') }],
   'lock release': [
     { args: ['lock', 'release', 'web'], code: 0, arrange: (r) => staleLock(r, 'web') },
@@ -97,6 +112,92 @@ const cases: Record<string, Case[]> = {
     { args: ['lock', 'release', 'web', '--force'], code: 0, arrange: (r) => staleLock(r, 'web', process.pid) },
   ],
 };
+
+const stackFile = (f: string) => path.join(repoRoot, 'test/fixtures/stacks', f);
+const clusterEmpty = { 'pvesh get /cluster/resources --type vm --output-format json': '[]' };
+// The stack's one CT is missing from an empty cluster: drift -f reports it (exit 2), reading only.
+cases['drift']!.push({ args: ['drift', '-f', stackFile('dry-run.yaml')], code: 2, answers: clusterEmpty });
+cases['plan'] = [
+  { args: ['plan', '-f', stackFile('dry-run.yaml')], code: 0, answers: clusterEmpty },
+  { args: ['plan', '-f', stackFile('dry-run.yaml'), '--detailed-exitcode'], code: 2, answers: clusterEmpty },
+  { args: ['plan', '-f', stackFile('invalid.yaml')], code: 2 },
+];
+// The stack's one container is `ct create`'s, with the stack's tag.
+cases['apply'] = [
+  {
+    args: ['apply', '-f', stackFile('dry-run.yaml'), '--yes'],
+    code: 0,
+    answers: createReads(),
+    writes: Object.fromEntries(Object.entries(cases['ct create']![0]!.writes!).map(([k, v]) => [k.replace('--tags pxdeploy', '--tags pxdeploy;pxstack-dry'), v])),
+    log: 'stack-dry',
+  },
+];
+
+// Issue 11 part 1: templates, clones, ct set/resize (stubs answer as a PVE node would).
+const TPL_CONFIG = 'hostname: stubbed\nmemory: 256\nnet0: name=eth0,bridge=vmbr0,gw=10.203.0.1,hwaddr=BC:24:11:00:00:01,ip=10.203.0.25/24,type=veth\nostype: debian\nrootfs: local-lvm:base-960-disk-0,size=2G\ntags: pxdeploy\ntemplate: 1\n';
+const upAt = (vmid: number, ip: string) => ({
+  [`pct exec ${vmid} -- sh -c ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"`]: `2: eth0    inet ${ip}/24 scope global eth0\nsystemd: running\n`,
+});
+function recordTemplate(root: string): void {
+  const file = path.join(root, 'var/lib/pxdeploy/templates.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const record = { name: 'stubbed', vmid: 960, node: 'localhost', storage: 'local-lvm', specHash: 'a'.repeat(64), builtAt: '2026-12-02T10:00:00.000Z', specFile: fixtures('ct-stubbed.yaml') };
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, templates: [record] }));
+}
+const { CLEAN_FOR_CLONING, NEW_IDENTITY } = await import('../../src/templates/identity.js');
+cases['template build'] = [
+  {
+    args: ['template', 'build', 'stubbed', '-f', fixtures('ct-stubbed.yaml'), '--vmid', '960'],
+    code: 0,
+    answers: { ...createReads(), 'pct config 960': TPL_CONFIG.replace('template: 1\n', '') },
+    writes: {
+      'pct create 960 local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst --hostname stubbed --cores 1 --memory 256 --swap 512 --rootfs local-lvm:2 --net0 name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.25/24 --unprivileged 1 --onboot 0 --tags pxdeploy': '',
+      'pct start 960': '',
+      ...upAt(960, '10.203.0.25'),
+      [`pct exec 960 -- sh -c ${CLEAN_FOR_CLONING}`]: '',
+      'pct stop 960': '',
+      'pct template 960': '',
+    },
+    log: 'template-stubbed',
+  },
+  { args: ['template', 'build', '../x', '-f', fixtures('ct-stubbed.yaml')], code: 2 },
+];
+cases['template list'] = [
+  { args: ['template', 'list'], code: 0 },
+  { args: ['template', 'list'], code: 0, arrange: recordTemplate, answers: clusterEmpty },
+];
+cases['clone'] = [
+  {
+    args: ['clone', 'stubbed', '--hostname', 'web1', '--vmid', '260', '--ip', '10.203.0.100/24', '--gateway', '10.203.0.1'],
+    code: 0,
+    arrange: recordTemplate,
+    answers: { ...clusterEmpty, 'pct config 960': TPL_CONFIG },
+    writes: {
+      'pct clone 960 260 --full 1 --hostname web1': '',
+      'pct set 260 --net0 name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.100/24,type=veth --tags pxclone-stubbed;pxdeploy': '',
+      'pct start 260': '',
+      ...upAt(260, '10.203.0.100'),
+      [`pct exec 260 -- sh -c ${NEW_IDENTITY}`]: '',
+    },
+    log: 'ct-web1',
+  },
+  { args: ['clone', 'ghost', '--hostname', 'web1'], code: 3 },
+  { args: ['clone', 'stubbed', '--hostname', 'Web_1'], code: 2 },
+];
+cases['ct set'] = [
+  {
+    args: ['ct', 'set', '205', '--memory', '512'],
+    code: 0,
+    answers: { 'pct config 205': host('pct-config-web.txt'), 'pct status 205': 'status: running\n', 'pct config 205 --current 1': host('pct-config-web.txt').replace('memory: 1024', 'memory: 512') },
+    writes: { 'pct set 205 --memory 512': '' },
+    log: 'ct-205',
+  },
+  { args: ['ct', 'set', '205'], code: 2 },
+];
+cases['ct resize'] = [
+  { args: ['ct', 'resize', '205', 'rootfs', '+1G'], code: 0, answers: { 'pct config 205': host('pct-config-web.txt') }, writes: { 'pct resize 205 rootfs +1G': '' }, log: 'ct-205' },
+  { args: ['ct', 'resize', '205', 'rootfs', '-1G'], code: 2 },
+];
 
 /** `ct list`, `lock release`, …: every runnable leaf of the program. */
 function leafCommands(cmd: Command, prefix: string[] = []): string[] {
@@ -133,7 +234,7 @@ describe('--dry-run --json for every command', () => {
           return;
         }
         // The plan's host commands are the real run's mutating ones, in the same order.
-        const plannedRuns = body.plan.filter((p) => p.kind === 'run').map((p) => p.display.replace(/^run /, ''));
+        const plannedRuns = body.plan.filter((p) => p.kind === 'run').map((p) => p.display.replace(/^run /, '').replace(/'([^']*)'/g, '$1')); // the stubs log argv unquoted
         const performed = realStubs.calls().filter((call) => !(call in (c.answers ?? {})) && !/^pct exec \d+ -- (ip|sh -c ip) /.test(call));
         expect(plannedRuns).toEqual(performed);
         const logged = readFileSync(path.join(realRoot, 'var/log/pxdeploy', `${c.log ?? c.args[2]}.log`), 'utf8').trim().split('\n');

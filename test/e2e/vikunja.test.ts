@@ -1,6 +1,6 @@
 // E2E on pvesim: the vikunja app definition installed from a fake release zip served on loopback (checksum member verified, config.yml templated), updated, rolled back.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -143,9 +143,10 @@ describe('vikunja from its release zip', () => {
     expect(JSON.parse((await get('/api/v1/info')).body)).toMatchObject({ version: 'v0.0.1' });
   });
 
-  it('uninstall --yes removes the CT', async () => {
+  it('uninstall --yes removes the CT, the instance config and its generated secrets', async () => {
     const r = await run(['uninstall', ID, '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(hostTool('pct', ['status', String(VMID)]).code).not.toBe(0);
+    expect(existsSync(path.join(root, 'etc/pxdeploy/instances', `${ID}.secrets.json`))).toBe(false);
   });
 });

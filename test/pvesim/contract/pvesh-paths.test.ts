@@ -1,4 +1,7 @@
 // Contract: the pvesh/pvesm/pveam answers `pxdeploy ct create` relies on (§8, §6, §7): layouts, nextid, storages, pveam download.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX, createBusybox, DEBIAN, NODE, removeCt, ROOT, sim } from './sim.js';
 
@@ -94,5 +97,41 @@ describe('pvesh paths', () => {
     );
     expect(sim('pveam', ['list', 'local']).stdout).toContain(`local:vztmpl/${AVAIL_ONLY}`);
     expect(sim('pveam', ['list', 'local']).stdout).toContain(`local:vztmpl/${DEBIAN}`);
+  });
+
+  it('/nodes/{node}/tasks: the task index newest first, decoded as API2/Tasks.pm does, with its filters; /cluster/status marks the local node', () => {
+    // A private root (config files only): the shared host's task index is left alone.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pvesim-tasks-'));
+    try {
+      fs.mkdirSync(path.join(root, 'etc/pve/nodes/pve/lxc'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'var/log/pve/tasks'), { recursive: true });
+      fs.writeFileSync(
+        path.join(root, 'var/log/pve/tasks/index'),
+        'UPID:pve:00001F40:0001E240:674D8A00:vzcreate:580:root@pam: 674D8A05 OK\nUPID:pve:00001F42:0001E260:674D8A20:vzstop:581:root@pam: 674D8A25 command failed\n',
+      );
+      const env = { PVESIM_ROOT: root, PVESIM_NODE: 'pve' };
+      const get = (extra: string[] = []) => {
+        const res = sim('pvesh', ['get', '/nodes/pve/tasks', ...extra, '--output-format', 'json'], { env });
+        expect(res.stderr).toBe('');
+        return JSON.parse(res.stdout) as Record<string, unknown>[];
+      };
+      expect(get()).toEqual([
+        { upid: 'UPID:pve:00001F42:0001E260:674D8A20:vzstop:581:root@pam:', node: 'pve', pid: 8002, pstart: 123488, starttime: 1733134880, type: 'vzstop', id: '581', user: 'root@pam', endtime: 1733134885, status: 'command failed' },
+        { upid: 'UPID:pve:00001F40:0001E240:674D8A00:vzcreate:580:root@pam:', node: 'pve', pid: 8000, pstart: 123456, starttime: 1733134848, type: 'vzcreate', id: '580', user: 'root@pam', endtime: 1733134853, status: 'OK' },
+      ]);
+      expect(get(['--errors', '1']).map((t) => t.id)).toEqual(['581']);
+      expect(get(['--vmid', '580']).map((t) => t.type)).toEqual(['vzcreate']);
+      expect(get(['--start', '1', '--limit', '1']).map((t) => t.id)).toEqual(['580']);
+      fs.rmSync(path.join(root, 'var/log/pve/tasks/index'));
+      expect(get()).toEqual([]);
+
+      // /cluster/status: a lone node has no cluster entry; with two, the answering node is `local`.
+      const status = (node: string) => JSON.parse(sim('pvesh', ['get', '/cluster/status', '--output-format', 'json'], { env: { ...env, PVESIM_NODE: node } }).stdout) as Record<string, unknown>[];
+      expect(status('pve')).toEqual([{ id: 'node/pve', name: 'pve', type: 'node', ip: '127.0.0.1', level: '', local: 1, nodeid: 1, online: 1 }]);
+      fs.mkdirSync(path.join(root, 'etc/pve/nodes/pve2/lxc'), { recursive: true });
+      expect(status('pve2').map((e) => [e.type, e.name, e.local])).toEqual([['cluster', 'pvesim', undefined], ['node', 'pve', 0], ['node', 'pve2', 1]]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-// pvesh: `get <api_path>` with --output-format text|json|json-pretty; other verbs are not simulated.
+// pvesh: `get <api_path>` with --output-format text|json|json-pretty; `create`/`delete` for CTs (lxc-write.ts); `set` is not simulated.
 import type { Handler, ToolSpec } from '../common/cli.js';
 import { validateParams } from '../common/cli.js';
 import { PveError } from '../common/errors.js';
@@ -8,7 +8,7 @@ import type { ParamDef } from '../common/schema.js';
 import { routes } from './routes.js';
 import { formatText } from './text.js';
 
-const formatParams: Record<string, ParamDef> = {
+export const formatParams: Record<string, ParamDef> = {
   'output-format': { type: 'string', optional: true, enum: ['text', 'json', 'json-pretty', 'yaml'] },
   noborder: { type: 'boolean', optional: true },
   noheader: { type: 'boolean', optional: true },
@@ -26,13 +26,18 @@ function get(argv: string[]): number {
   const { params } = getOptions(argv, ['api_path'], schema);
   validateParams(params, schema);
   const data = route.get(route.pattern.exec(path)!, params);
-  if (params.quiet === '1') return 0;
+  printResult(data, params);
+  return 0;
+}
+
+/** print_api_result: the data in the chosen output format (nothing with --quiet). */
+export function printResult(data: unknown, params: Record<string, string>): void {
+  if (params.quiet === '1') return;
   const format = params['output-format'] ?? 'text';
   if (format === 'json') process.stdout.write(`${canonicalJson(data)}\n`);
   else if (format === 'json-pretty') process.stdout.write(`${prettyJson(data)}\n`);
   else if (format === 'yaml') process.stdout.write(`${prettyJson(data)}\n`);
   else process.stdout.write(formatText(data, params.noborder !== '1', params.noheader !== '1'));
-  return 0;
 }
 
 const notSimulated = (verb: string): Handler => () => {
@@ -45,8 +50,8 @@ export const pveshTool: ToolSpec = {
   name: 'pvesh',
   commands: {
     get: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => ({ rawArgv }) => get(rawArgv ?? []) },
-    create: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => notSimulated('create') },
+    create: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => (await import('./lxc-write.js')).pveshWrite('create') },
     set: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => notSimulated('set') },
-    delete: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => notSimulated('delete') },
+    delete: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => (await import('./lxc-write.js')).pveshWrite('delete') },
   },
 };

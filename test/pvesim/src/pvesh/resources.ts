@@ -1,6 +1,7 @@
 // The API objects pvesh serves: cluster resources, next free vmid, nodes, node status, a node's CTs.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { ParamError, PveError } from '../common/errors.js';
 import { simPaths } from '../common/paths.js';
 import { loadConfig, listVmids, clusterNodes, locateGuest } from '../ct/store.js';
@@ -17,13 +18,37 @@ function hostUptime(): number {
   return Math.floor(Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]));
 }
 
-function memInfo(): Record<string, number> {
+/** `12G`, `512M`, `1048576` → bytes (powers of 1024). */
+function simBytes(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)$/i.exec(text.trim());
+  if (!m) throw new PveError(`pvesim: bad size '${text}' in sim-memory\n`);
+  return Math.round(Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()));
+}
+
+/**
+ * Test knob: `etc/pve/nodes/<node>/sim-memory` (`total=16G`, `available=12G` lines) makes a node report
+ * that memory instead of this host's, so nodes can differ in free memory (placement tests).
+ */
+function simMemory(node: string): Record<string, number> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(simPaths().nodesDir, node, 'sim-memory'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kv = Object.fromEntries(text.split('\n').map((l) => l.split('=').map((x) => x.trim())).filter((p) => p.length === 2 && p[0]));
+  const total = simBytes(kv.total ?? '0');
+  const available = kv.available === undefined ? total : simBytes(kv.available);
+  return { MemTotal: total, MemAvailable: available, MemFree: available };
+}
+
+function memInfo(node?: string): Record<string, number> {
   const info: Record<string, number> = {};
   for (const line of fs.readFileSync('/proc/meminfo', 'utf8').split('\n')) {
     const m = /^(\w+):\s+(\d+)/.exec(line);
     if (m) info[m[1]!] = Number(m[2]) * 1024;
   }
-  return info;
+  return { ...info, ...(node === undefined ? {} : simMemory(node)) };
 }
 
 function rootfsUsage(): { total: number; used: number; avail: number; free: number } {
@@ -79,7 +104,7 @@ function guestResource(node: string, s: VmStatus): Record<string, unknown> {
 }
 
 function nodeSummary(node: string): Record<string, unknown> {
-  const mem = memInfo();
+  const mem = memInfo(node);
   const root = rootfsUsage();
   return {
     id: `node/${node}`,
@@ -161,8 +186,8 @@ export function nodesList(): unknown[] {
   });
 }
 
-export function nodeStatus(): Record<string, unknown> {
-  const mem = memInfo();
+export function nodeStatus(node: string = simPaths().node): Record<string, unknown> {
+  const mem = memInfo(node);
   const cpus = os.cpus();
   const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
   const field = (k: string): string => new RegExp(`^${k}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1] ?? '';

@@ -3,6 +3,9 @@ import { verifyVmid } from '../common/formats.js';
 import type { ParamDef } from '../common/schema.js';
 import * as r from './resources.js';
 import { nodeNetwork } from './network.js';
+import { clusterStatus, nodeTasks } from './tasks.js';
+import { clusterNodes } from '../ct/store.js';
+import { simPaths } from '../common/paths.js';
 
 export interface Route {
   pattern: RegExp;
@@ -19,9 +22,10 @@ export const routes: Route[] = [
     params: { type: { type: 'string', optional: true, enum: ['vm', 'storage', 'node', 'sdn'] } },
     get: (_m, p) => r.clusterResources(p.type),
   },
+  { pattern: /^\/cluster\/status$/, params: {}, get: () => clusterStatus(clusterNodes(), simPaths().node) },
   { pattern: /^\/cluster\/nextid$/, params: { vmid: { ...vmid, optional: true } }, get: (_m, p) => r.nextId(p.vmid) },
   { pattern: /^\/nodes$/, params: {}, get: () => r.nodesList() },
-  { pattern: /^\/nodes\/([^/]+)\/status$/, params: {}, get: (m) => (r.resolveNode(m[1]!), r.nodeStatus()) },
+  { pattern: /^\/nodes\/([^/]+)\/status$/, params: {}, get: (m) => r.nodeStatus(r.resolveNode(m[1]!)) },
   { pattern: /^\/nodes\/([^/]+)\/lxc$/, params: {}, get: (m) => r.nodeLxcList(r.resolveNode(m[1]!)) },
   {
     pattern: /^\/nodes\/([^/]+)\/network$/,
@@ -44,6 +48,18 @@ export const routes: Route[] = [
       format: { type: 'boolean', optional: true },
     },
     get: (m, p) => (r.resolveNode(m[1]!), r.nodeStorage(p)),
+  },
+  {
+    pattern: /^\/nodes\/([^/]+)\/tasks$/,
+    params: {
+      start: { type: 'integer', optional: true, minimum: 0 },
+      limit: { type: 'integer', optional: true, minimum: 0 },
+      vmid: { ...vmid, optional: true },
+      typefilter: { type: 'string', optional: true },
+      userfilter: { type: 'string', optional: true },
+      errors: { type: 'boolean', optional: true },
+    },
+    get: (m, p) => nodeTasks(r.resolveNode(m[1]!), p),
   },
   {
     pattern: /^\/nodes\/([^/]+)\/lxc\/(\d+)\/status\/current$/,
