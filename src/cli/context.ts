@@ -9,9 +9,9 @@ import { emit, type CliIo } from './io.js';
 const silentLog: EffectLog = { debug() {}, info() {}, warn() {}, error() {}, success() {}, effect() {} };
 
 async function makeEffects(io: CliIo, log: EffectLog, redact?: (t: string) => string): Promise<Context['effects']> {
-  const { ExecaRunner } = await import('../host/execa-runner.js');
+  const { ProcessRunner } = await import('../host/process-runner.js');
   const flags = io.flags();
-  const base = { runner: new ExecaRunner(), paths: makePaths(), clock: systemClock, redact };
+  const base = { runner: new ProcessRunner(), paths: makePaths(), clock: systemClock, redact };
   if (flags.dryRun) {
     const { PlanEffects } = await import('../effects/plan.js');
     // Under --json the plan belongs in the result document, not interleaved on stdout.

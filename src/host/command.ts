@@ -30,7 +30,7 @@ export interface RunOptions {
   allowFailure?: boolean;
 }
 
-/** The one way product code runs a host command. Implementations: ExecaRunner, DryRunRunner, RecordingRunner. */
+/** The one way product code runs a host command. Implementations: ProcessRunner, DryRunRunner, RecordingRunner. */
 export interface Runner {
   run(cmd: HostCommand, opts?: RunOptions): Promise<CommandResult>;
 }

@@ -69,16 +69,60 @@ export async function openOperationLog(opts: OpenOperationLogOptions): Promise<O
   fs.mkdirSync(opts.paths.logDir, { recursive: true, mode: 0o755 });
   fs.accessSync(opts.paths.logDir, fs.constants.W_OK);
 
-  // Lazy: `pxdeploy --help` and read-only commands never pay for winston.
-  const { default: winston } = await import('winston');
-  const { default: DailyRotateFile } = await import('winston-daily-rotate-file');
-  const transport = new DailyRotateFile(rotateFileOptions(opts.paths.logDir, resourceId, rotation));
   let reported = false;
   const onError = (err: unknown) => {
     // A lost audit line must not go unnoticed, but it must not abort the operation either.
     if (!reported) opts.echo?.warn(`cannot write operation log ${file}: ${err instanceof Error ? err.message : String(err)}`);
     reported = true;
   };
+  // winston loads while the operation already runs (its first host commands are under way): lines
+  // written before it is ready wait here, stamped with their own time, and go out in order.
+  const pending: [LogLevel, string][] = [];
+  let sink: ((level: LogLevel, line: string) => void) | undefined;
+  const opening = openWinston(opts, resourceId, rotation, onError).then(
+    (w) => {
+      for (const [level, line] of pending.splice(0)) w.logger.log(level, line);
+      sink = (level, line) => w.logger.log(level, line);
+      return w;
+    },
+    (err: unknown) => {
+      onError(err);
+      return undefined;
+    },
+  );
+
+  return buildOperationLog({
+    file,
+    operation,
+    clock: opts.clock ?? systemClock,
+    redactor: createRedactor(opts.secrets ?? []),
+    echo: opts.echo,
+    store: (level, line) => (sink ? sink(level, line) : void pending.push([level, line])),
+    close: async () => {
+      const w = await opening;
+      if (!w) return;
+      const { logger, transport, counts } = w;
+      // Every queued line reaches the transport; then the live part's stream is ended, and all parts flushed.
+      await new Promise<void>((resolve) => logger.once('finish', resolve).end());
+      transport.close?.();
+      try {
+        while (counts.flushed < counts.opened) await once(transport.logStream, 'finish');
+      } catch (err) {
+        return onError(err);
+      }
+      // Also compresses parts left plain by an earlier process that died before closing its log.
+      await tidyRotatedParts(opts.paths, resourceId, w.liveFile(), rotation.keepRotated).catch(onError);
+    },
+  });
+}
+
+/** The winston logger over a rotating file transport, once its first file is open. */
+async function openWinston(opts: OpenOperationLogOptions, resourceId: string, rotation: RotationOptions, onError: (err: unknown) => void) {
+  // Lazy: `pxdeploy --help` and read-only commands never pay for winston.
+  const { default: winston } = await import('winston');
+  const { default: DailyRotateFile } = await import('winston-daily-rotate-file');
+  const file = opts.paths.logFile(resourceId);
+  const transport = new DailyRotateFile(rotateFileOptions(opts.paths.logDir, resourceId, rotation));
   let liveFile = '';
   transport.on('new', (newFile: string) => {
     liveFile = newFile;
@@ -90,10 +134,9 @@ export async function openOperationLog(opts: OpenOperationLogOptions): Promise<O
   });
   // The library ends a part's stream on rotation without waiting for it; `logStream` (public in its typings)
   // re-emits every part stream's 'finish', so close() can wait until all of them are flushed.
-  let opened = 1;
-  let flushed = 0;
-  transport.on('rotate', () => opened++);
-  transport.logStream.on('finish', () => flushed++);
+  const counts = { opened: 1, flushed: 0 };
+  transport.on('rotate', () => counts.opened++);
+  transport.logStream.on('finish', () => counts.flushed++);
   transport.logStream.on('error', onError); // the library leaves it unhandled: a full disk would crash pxdeploy
 
   const logger = winston.createLogger({
@@ -106,25 +149,5 @@ export async function openOperationLog(opts: OpenOperationLogOptions): Promise<O
   });
   logger.on('error', onError); // transport errors arrive here too
   await once(transport, 'new');
-
-  return buildOperationLog({
-    file,
-    operation,
-    clock: opts.clock ?? systemClock,
-    redactor: createRedactor(opts.secrets ?? []),
-    echo: opts.echo,
-    store: (level, line) => logger.log(level, line),
-    close: async () => {
-      // Every queued line reaches the transport; then the live part's stream is ended, and all parts flushed.
-      await new Promise<void>((resolve) => logger.once('finish', resolve).end());
-      transport.close?.();
-      try {
-        while (flushed < opened) await once(transport.logStream, 'finish');
-      } catch (err) {
-        return onError(err);
-      }
-      // Also compresses parts left plain by an earlier process that died before closing its log.
-      await tidyRotatedParts(opts.paths, resourceId, liveFile, rotation.keepRotated).catch(onError);
-    },
-  });
+  return { logger, transport, counts, liveFile: () => liveFile };
 }

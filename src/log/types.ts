@@ -16,7 +16,7 @@ export interface OperationLog extends OperationLogger {
   addSecret(value: string | undefined): void;
   /**
    * Audit trail: one INFO line `effect: <display>` per mutating host command or file effect. `display` is
-   * already escaped for reading (execa's `escapedCommand`); it is redacted and kept on one line. File only.
+   * already escaped for reading (`displayCommand`); it is redacted and kept on one line. File only.
    */
   effect(display: string): void;
   /**

@@ -1,4 +1,4 @@
-// Fast start: --version loads no package at all, --help only commander (execa, winston, zod, yaml, tar load per command).
+// Fast start: --version loads no package at all, --help only commander (winston, zod, yaml, tar load per command; execa never).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

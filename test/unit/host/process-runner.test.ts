@@ -1,10 +1,10 @@
-// ExecaRunner against real, harmless commands: exit codes, stderr tails, timeouts, ENOENT, redaction.
+// ProcessRunner against real, harmless commands: exit codes, stderr tails, timeouts, ENOENT, redaction.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HostCommandError } from '../../../src/errors.js';
-import { ExecaRunner } from '../../../src/host/execa-runner.js';
+import { ProcessRunner } from '../../../src/host/process-runner.js';
 
 async function failure(p: Promise<unknown>): Promise<HostCommandError> {
   const err = await p.then(
@@ -15,8 +15,8 @@ async function failure(p: Promise<unknown>): Promise<HostCommandError> {
   return err as HostCommandError;
 }
 
-describe('ExecaRunner', () => {
-  const runner = new ExecaRunner();
+describe('ProcessRunner', () => {
+  const runner = new ProcessRunner();
 
   it('returns exit 0 with stdout kept byte for byte (final newline included)', async () => {
     const r = await runner.run({ file: 'printf', args: ['a  b\\n\\n'] });
@@ -83,7 +83,7 @@ describe('ExecaRunner', () => {
   });
 
   it('ends a timed-out command promptly even when its child keeps the output pipe open', async () => {
-    const runner = new ExecaRunner();
+    const runner = new ProcessRunner();
     const started = Date.now();
     const err = await failure(runner.run({ file: 'sh', args: ['-c', 'sleep 30; echo late'], timeoutMs: 200 }));
     expect(err.timedOut).toBe(true);
@@ -92,7 +92,7 @@ describe('ExecaRunner', () => {
   });
 
   it('uses the runner default timeout when the command sets none', async () => {
-    const err = await failure(new ExecaRunner({ defaultTimeoutMs: 150 }).run({ file: 'sleep', args: ['10'] }));
+    const err = await failure(new ProcessRunner({ defaultTimeoutMs: 150 }).run({ file: 'sleep', args: ['10'] }));
     expect(err.timedOut).toBe(true);
   });
 
@@ -102,7 +102,7 @@ describe('ExecaRunner', () => {
   });
 
   it('explains a missing PVE tool (ENOENT) with a hint', async () => {
-    const err = await failure(new ExecaRunner().run({ file: 'pct', args: ['list'], env: { PATH: '/nonexistent' } }));
+    const err = await failure(new ProcessRunner().run({ file: 'pct', args: ['list'], env: { PATH: '/nonexistent' } }));
     expect(err.commandExitCode).toBeUndefined();
     expect(err.message).toBe('command could not be started (ENOENT): pct list');
     expect(err.hint).toBe('is pct installed? pxdeploy must run on a Proxmox VE node');
@@ -160,12 +160,12 @@ describe('process spawning stays in src/host and execa stays lazy', () => {
       return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
     });
 
-  it('no module in src/ imports execa statically (pxdeploy --help must not load it)', () => {
-    const offenders = files(srcDir).filter((f) => /^\s*import\s[^;]*from\s+['"]execa['"]/m.test(readFileSync(f, 'utf8')));
+  it('no module in src/ loads execa (its import alone costs ~80 ms per run)', () => {
+    const offenders = files(srcDir).filter((f) => /['"]execa['"]/.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });
 
-  it('only src/host loads execa or node:child_process', () => {
+  it('only src/host loads node:child_process', () => {
     const offenders = files(srcDir)
       .filter((f) => !f.startsWith(path.join(srcDir, 'host') + path.sep))
       .filter((f) => /['"](execa|node:child_process|child_process)['"]/.test(readFileSync(f, 'utf8')));
