@@ -15,7 +15,8 @@ const DEVICE = '/dev/pvesim-test7102';
 const LEASES = path.join(ROOT, 'run/dhcp/dnsmasq.leases');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pvesim-ct-create-'));
 fs.chmodSync(tmp, 0o755); // the unprivileged CT's root must traverse it for the mp0 bind mount
-const IN_RANGE = /^10\.203\.0\.1\d\d$/;
+// pvesim's dnsmasq leases 10.203.0.150–.249 (scripts/pvesim/dhcp.sh).
+const IN_RANGE = /^10\.203\.0\.(1[5-9]\d|2[0-4]\d)$/;
 
 const cleanup = (): void => {
   for (const id of [DHCP_CT, FULL_CT, BB_DHCP, BB_HOST]) removeCt(id);
