@@ -1,10 +1,12 @@
 // E2E on pvesim: a blue/green notes instance as a backup source — backup streamed out of the CT, GNU tools read it, restore brings data back byte for byte through nginx, a failed restore leaves the old data serving, update's pre-update backup survives keep-last=1.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostTool, makeRoot, pxdeployAsync, repoRoot } from '../helpers/cli.js';
+import { expectGnuReadable } from '../helpers/backup-checks.js';
+import { notesInstanceYaml } from '../helpers/instance-config.js';
 
 const VMID = 550;
 const IP = '10.203.0.90';
@@ -35,21 +37,7 @@ beforeAll(async () => {
   execFileSync(path.join(repoRoot, 'apps/notes/build.sh'), [dist], { stdio: 'ignore' });
   writeFileSync(
     config,
-    `app: notes
-version: "1.0.0"
-container:
-  vmid: ${VMID}
-  hostname: ${ID}
-  template: debian-12
-  resources: { cores: 1, memory: 512, disk: 4 }
-  storage_pool: local-lvm
-  network: { bridge: vmbr0, ip: ${IP}/24, gateway: 10.203.0.1 }
-  features: { nesting: true }
-sources:
-  backend: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
-  mcp: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
-health: { timeout: 15, interval: 0.5 }
-`,
+    notesInstanceYaml({ vmid: VMID, hostname: ID, ip: IP }, { healthTimeout: 15 }),
   );
   const r = await run(['install', ID, '-f', config]);
   expect(r.code, r.stderr).toBe(0);
@@ -75,13 +63,7 @@ describe('backup and restore of a blue/green instance', () => {
     expect(out).toMatchObject({ version: '1.0.0', trigger: 'manual' });
     first = path.basename(out.file);
     expect(readlinkSync(path.join(backupDir, 'latest'))).toBe(first);
-    const sum = spawnSync('sha256sum', ['-c', `${first}.sha256`], { cwd: backupDir, encoding: 'utf8' });
-    expect(sum.status, sum.stderr).toBe(0);
-    expect(sum.stdout).toBe(`${first}: OK\n`);
-    const listed = spawnSync('tar', ['-tzf', out.file], { encoding: 'utf8' });
-    expect(listed.status, listed.stderr).toBe(0);
-    const top = `pxdeploy-backup-${first.split('.')[0]}`;
-    const names = listed.stdout.trim().split('\n');
+    const { names, top } = expectGnuReadable(out.file);
     expect(names).toEqual(expect.arrayContaining([`${top}/metadata.json`, `${top}/deployment-config.yaml`, `${top}/environment`, `${top}/database/notes.db`, `${top}/files/var/lib/notes/files/hello.txt`, `${top}/files/var/lib/notes/files/blob.bin`]));
     const meta = JSON.parse(execFileSync('tar', ['-xzOf', out.file, `${top}/metadata.json`], { encoding: 'utf8' })) as Record<string, unknown>;
     expect(meta).toMatchObject({ instance_id: ID, app: 'notes', app_version: '1.0.0', notes_version: '1.0.0', active_color: 'blue', database_type: 'sqlite', hostname: ID, container_id: VMID, backup_trigger: 'manual', colors: { blue: { version: '1.0.0' } } });

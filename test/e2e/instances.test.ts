@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostTool, makeRoot, pxdeployAsync, repoRoot } from '../helpers/cli.js';
+import { notesInstanceYaml } from '../helpers/instance-config.js';
 
 const VMID = 461;
 const IP = '10.203.0.61';
@@ -44,21 +45,7 @@ beforeAll(() => {
   execFileSync(path.join(repoRoot, 'apps/notes/build.sh'), [dist], { stdio: 'ignore' });
   writeFileSync(
     config,
-    `app: notes
-version: "1.0.0"
-container:
-  vmid: ${VMID}
-  hostname: notes-e2e
-  template: debian-12
-  resources: { cores: 1, memory: 512, disk: 4 }
-  storage_pool: local-lvm
-  network: { bridge: vmbr0, ip: ${IP}/24, gateway: 10.203.0.1 }
-  features: { nesting: true }
-sources:
-  backend: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
-  mcp: { artifact: "\${NOTES_DIST}/notes-{version}.tar.gz", sha256_file: "\${NOTES_DIST}/notes-{version}.tar.gz.sha256" }
-health: { timeout: 12, interval: 0.5 }
-`,
+    notesInstanceYaml({ vmid: VMID, hostname: 'notes-e2e', ip: IP }),
   );
 });
 

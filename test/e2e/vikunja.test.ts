@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostTool, makeRoot, pxdeployAsync } from '../helpers/cli.js';
+import { containerBlock } from '../helpers/instance-config.js';
 import { zipBytes } from '../helpers/zip-bytes.js';
 
 const VMID = 560;
@@ -70,15 +71,7 @@ beforeAll(async () => {
     config,
     `app: vikunja
 version: v0.0.1
-container:
-  vmid: ${VMID}
-  hostname: vikunja-e2e
-  template: debian-12
-  resources: { cores: 1, memory: 512, disk: 4 }
-  storage_pool: local-lvm
-  network: { bridge: vmbr0, ip: ${IP}/24, gateway: 10.203.0.1 }
-  features: { nesting: true }
-sources:
+${containerBlock({ vmid: VMID, hostname: 'vikunja-e2e', ip: IP })}sources:
   backend:
     artifact: "${base}/vikunja/{version}/vikunja-{version}-linux-amd64-full.zip"
     sha256_member: "vikunja-{version}-linux-amd64.sha256"
