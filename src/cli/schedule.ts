@@ -22,7 +22,7 @@ Examples:
   schedule
     .command('enable')
     .description('install pxdeploy-backup@.service/.timer and a drop-in with the calendar, daemon-reload, enable --now the timer')
-    .argument('<id>', 'the app to back up on a schedule')
+    .argument('<id>', 'the instance or app to back up on a schedule')
     .option('--on <calendar>', 'a systemd OnCalendar expression, checked with systemd-analyze calendar', 'daily')
     .action(async (id: string, opts: { on: string }) => {
       const { makePaths } = await import('../state/paths.js');
