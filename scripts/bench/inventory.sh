@@ -1,65 +1,121 @@
 #!/usr/bin/env bash
-# Inventory benchmark: `inventory sync` of a fabricated cluster (GUESTS CTs on 3 nodes, served by a pvesh stand-in from files),
-# first sync, second (nothing changed: target writes nothing and takes <= 0.3 x the first), third (CHANGED CTs' memory changed),
-# and a `history` query. Reports wall time and peak RSS of each; never fails on the figures.
+# Inventory benchmark (issue #12): GUESTS CT configs on 3 nodes in a private pvesim root (config files only, no LXC), `inventory sync --all-nodes` through pvesim's real pvesh; reports wall time and peak RSS of each run.
+#
+# Runs: first sync (all new), second (nothing changed: target writes nothing and takes <= 0.3 x the first),
+# a config-only edit of CHANGED CTs (net0: /cluster/resources does not move, only the config digest does),
+# a memory edit of CHANGED CTs, and a `history` query; never fails on the figures.
+# The pvesim root is a fresh `mktemp -d`: the shared /var/lib/pvesim is only read (its storage.cfg), never
+# written, and no LXC runs, so the pvesim host lock is not needed.
+# Env: GUESTS (2000), CHANGED (50), PVESH_BASELINE=1 also times a first sync with configs read through pvesh
+# (no /etc/pve in pxdeploy's root: the fallback path), PXDEPLOY_BIN / PVESIM_BIN to bench another build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-GUESTS=${GUESTS:-5000}
+GUESTS=${GUESTS:-2000}
 CHANGED=${CHANGED:-50}
-[[ -f dist/main.js ]] || npm run build >/dev/null
+PXDEPLOY_BIN=${PXDEPLOY_BIN:-$PWD/bin/pxdeploy.js}
+PVESIM_BIN=${PVESIM_BIN:-$PWD/test/pvesim/bin}
+SHARED_STORAGE_CFG=/var/lib/pvesim/etc/pve/storage.cfg
+[[ $PXDEPLOY_BIN != "$PWD/bin/pxdeploy.js" || -f dist/main.js ]] || npm run build >/dev/null
+[[ -x $PVESIM_BIN/pvesh ]] || { echo "no pvesim pvesh in $PVESIM_BIN" >&2; exit 1; }
+[[ -f $SHARED_STORAGE_CFG ]] || { echo "no $SHARED_STORAGE_CFG: pvesim is not set up on this host" >&2; exit 1; }
+
 work=$(mktemp -d /tmp/pxdeploy-bench-inventory.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/bin" "$work/api" "$work/root"
+sim=$work/pvesim
+NODES=(pve pve2 pve3)
 
-# The stand-in answers `pvesh get <path> [--type vm] --output-format json` from $work/api/<path with / as _>.json.
-cat >"$work/bin/pvesh" <<STUB
-#!/bin/sh
-f="$work/api/\$(printf %s "\$2" | tr / _).json"
-[ -f "\$f" ] || { echo "No 'get' handler defined for '\$2'" >&2; exit 255; }
-cat "\$f"
-STUB
-chmod +x "$work/bin/pvesh"
+# The private pvesim root, laid out as test/pvesim/README.md says: storage.cfg (the shared one's, re-rooted here),
+# nodes/<node>/lxc/<vmid>.conf, the /etc/pve/lxc link, lxcpath and run dirs, and a task index.
+mkdir -p "$sim/etc/pve" "$sim/lxc" "$sim/run" "$sim/var/log/pve/tasks"
+sed "s#/var/lib/pvesim/#$sim/#g" "$SHARED_STORAGE_CFG" >"$sim/etc/pve/storage.cfg"
+awk '$1 == "path" { print $2 }' "$sim/etc/pve/storage.cfg" | while read -r d; do mkdir -p "$d"; done
+for n in "${NODES[@]}"; do mkdir -p "$sim/etc/pve/nodes/$n/lxc"; done
+ln -s nodes/pve/lxc "$sim/etc/pve/lxc"
 
-# The cluster: GUESTS CTs round-robin on pve1..pve3, each with a config carrying its digest.
-node - "$work/api" "$GUESTS" "$CHANGED" <<'JS'
-const fs = require('fs'); const crypto = require('crypto');
-const [dir, guests, changed] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
-const nodes = ['pve1', 'pve2', 'pve3'];
-const put = (p, v) => fs.writeFileSync(`${dir}/${p.replace(/\//g, '_')}.json`, JSON.stringify(v) + '\n');
-put('/nodes', nodes.map((n) => ({ node: n, status: 'online', type: 'node', maxcpu: 16, maxmem: 137438953472, maxdisk: 1e12 })));
-for (const n of nodes) {
-  put(`/nodes/${n}/status`, { uptime: 1e6, pveversion: 'pve-manager/9.1.1/42db4a6cf33dac83', cpuinfo: { cpus: 16 }, memory: { total: 137438953472, used: 1e10, free: 1e11 }, rootfs: { total: 1e12, used: 1e11, avail: 9e11 }, 'current-kernel': { sysname: 'Linux', release: '6.17.2-1-pve', version: '#1', machine: 'x86_64' } });
-  put(`/nodes/${n}/storage`, [{ storage: 'local', type: 'dir', content: 'iso,vztmpl,backup', active: 1, enabled: 1, shared: 0, total: 1e12, used: 1e11, avail: 9e11 }, { storage: 'local-lvm', type: 'lvmthin', content: 'rootdir,images', active: 1, enabled: 1, shared: 0, total: 2e12, used: 1e11, avail: 1.9e12 }]);
-  put(`/nodes/${n}/tasks`, []);
+# write_configs ROUND: every CT's config as write_pct_config writes it (keys sorted); round 1 changes the first
+# CHANGED CTs' net0 address, round 2 also their memory. Only files whose text changes are rewritten.
+cat >"$work/configs.cjs" <<'JS'
+const fs = require('fs');
+const [sim, guests, changed, round] = process.argv.slice(2).map((v, i) => (i === 0 ? v : Number(v)));
+const nodes = ['pve', 'pve2', 'pve3'];
+const hex = (n) => n.toString(16).padStart(2, '0').toUpperCase();
+for (let i = 0; i < guests; i++) {
+  const vmid = 10000 + i;
+  const hit = i < changed;
+  const host = round >= 1 && hit ? 200 + (i >> 8) : 100 + (i >> 8);
+  const conf = {
+    arch: 'amd64',
+    cores: 1 + (i % 4),
+    hostname: `bench-${vmid}`,
+    memory: round >= 2 && hit ? 1024 : 512,
+    net0: `name=eth0,bridge=vmbr0,gw=10.0.0.1,hwaddr=BC:24:11:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)},ip=10.${host}.${i & 255}.${(i % 250) + 2}/8,type=veth`,
+    onboot: i % 2,
+    ostype: 'debian',
+    rootfs: `local-lvm:vm-${vmid}-disk-0,size=8G`,
+    swap: 512,
+    tags: 'bench',
+    unprivileged: 1,
+  };
+  const file = `${sim}/etc/pve/nodes/${nodes[i % 3]}/lxc/${vmid}.conf`;
+  const text = Object.keys(conf).sort().map((k) => `${k}: ${conf[k]}\n`).join('');
+  if (round === 0 || hit) fs.writeFileSync(file, text);
 }
-const write = (round) => {
-  const res = [];
-  for (let i = 0; i < guests; i++) {
-    const vmid = 10000 + i; const node = nodes[i % 3];
-    const memory = round > 0 && i < changed ? 1024 : 512;
-    const conf = { arch: 'amd64', cores: 1 + (i % 4), hostname: `ct-${vmid}`, memory, swap: 512, ostype: 'debian', unprivileged: 1, net0: `name=eth0,bridge=vmbr0,ip=10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/8,type=veth`, rootfs: `local-lvm:vm-${vmid}-disk-0,size=8G` };
-    put(`/nodes/${node}/lxc/${vmid}/config`, { ...conf, digest: crypto.createHash('sha1').update(JSON.stringify(conf)).digest('hex') });
-    res.push({ id: `lxc/${vmid}`, vmid, node, type: 'lxc', status: i % 2 ? 'running' : 'stopped', name: `ct-${vmid}`, template: 0, maxcpu: conf.cores, maxmem: memory * 1048576, maxdisk: 8589934592, mem: 0, cpu: 0, disk: 0, uptime: i, netin: i, netout: i, tags: 'bench' });
-  }
-  put('/cluster/resources', res);
-};
-write(0);
-fs.writeFileSync(`${dir}/../rewrite.js`, `(${write.toString()})(1)`.replace(/^/, `const fs=require('fs');const crypto=require('crypto');const dir=${JSON.stringify(dir)};const guests=${guests};const changed=${changed};const nodes=${JSON.stringify(nodes)};const put=${put.toString()};`));
+// A few finished tasks per node in PVE's task index format (UPID:node:pid:pstart:starttime:type:id:user: endtime status).
+if (round === 0) {
+  const h = (n, w) => n.toString(16).toUpperCase().padStart(w, '0');
+  const lines = [];
+  nodes.forEach((n, k) => {
+    for (let t = 0; t < 3; t++) {
+      const start = 1764669600 + k * 60 + t * 10;
+      lines.push(`UPID:${n}:${h(4000 + t, 8)}:${h(120000 + t, 8)}:${h(start, 8)}:vzstart:${10000 + k + 3 * t}:root@pam: ${h(start + 2, 8)} OK`);
+    }
+  });
+  fs.writeFileSync(`${sim}/var/log/pve/tasks/index`, lines.join('\n') + '\n');
+}
 JS
+node "$work/configs.cjs" "$sim" "$GUESTS" "$CHANGED" 0
 
-measure() { # label, args...: wall seconds and peak RSS (MB) of one pxdeploy run
-  local label=$1; shift
-  local out
-  out=$( { PATH="$work/bin:$PATH" PXDEPLOY_ROOT="$work/root" /usr/bin/time -f '%e %M' node bin/pxdeploy.js "$@" >"$work/last.json"; } 2>&1 | tail -1)
-  read -r secs kb <<<"$out"
-  printf '  %-34s %8.2f s   peak RSS %6.1f MB   %s\n' "$label" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(r.changes ? `${r.changes.length} change(s), ${r.configsRead} config(s) read, written: ${r.written}` : `${r.snapshots.length} snapshot(s)`)' "$work/last.json")"
-  eval "${label%% *}_secs=$secs"
+# pxdeploy's root: its /etc/pve is the private pvesim's, as on a node where pmxcfs is mounted.
+root=$work/root
+mkdir -p "$root/etc"
+ln -s "$sim/etc/pve" "$root/etc/pve"
+
+export PVESIM_ROOT=$sim PVESIM_NODE=pve
+export PATH="$PVESIM_BIN:$PATH"
+
+snapshots() { # snapshot rows in ROOT's inventory database
+  node --input-type=commonjs -e 'const D=require("better-sqlite3");const db=new D(process.argv[1],{readonly:true});console.log(db.prepare("select count(*) from state_snapshots").pluck().get())' "$1/var/lib/pxdeploy/inventory.db"
 }
 
-printf 'inventory benchmark: %d CTs on 3 nodes (pvesh stand-in from files), %d changed before the third sync\n' "$GUESTS" "$CHANGED"
-measure 'first sync (all new)' inventory sync --all-nodes --json
-measure 'second sync (nothing changed)' inventory sync --all-nodes --json
-node "$work/rewrite.js"
-measure 'third sync (memory changed)' inventory sync --all-nodes --json
-measure 'history query (one CT)' history 10000 --json
-printf '  second / first: %s (target <= 0.30)   database: %s\n' "$(awk -v a="$second_secs" -v b="$first_secs" 'BEGIN{printf "%.2f", a/b}')" "$(du -h "$work/root/var/lib/pxdeploy/inventory.db" | cut -f1)"
+measure() { # VAR ROOT LABEL ARGS...: wall seconds (into VAR) and peak RSS of one pxdeploy run, and what it did
+  local var=$1 r=$2 label=$3 out secs kb
+  shift 3
+  out=$( { PXDEPLOY_ROOT="$r" /usr/bin/time -f '%e %M' node "$PXDEPLOY_BIN" "$@" >"$work/last.json"; } 2>&1 | tail -1)
+  read -r secs kb <<<"$out"
+  printf '  %-36s %7.2f s   peak RSS %6.1f MB   %s\n' "$label" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" \
+    "$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const n=(t)=>r.changes.filter((c)=>c.change===t).length; console.log(r.changes ? `${n("discovered")} discovered, ${n("updated")} updated; ${r.configsRead} config(s) read (${r.configsFromPmxcfs} from /etc/pve); written: ${r.written}` : `${r.snapshots.length} snapshot(s)`)' "$work/last.json")"
+  printf -v "$var" '%s' "$secs"
+}
+
+printf 'inventory benchmark: %d CTs on 3 nodes (private pvesim root, pvesim pvesh, configs from /etc/pve), %d edited later\n' "$GUESTS" "$CHANGED"
+t0=$(date +%s.%N)
+pvesh get /cluster/resources --type vm --output-format json >/dev/null
+printf '  %-36s %7.2f s   (pvesim answering; every sync asks it once, plus 10 small pvesh reads)\n' 'pvesh get /cluster/resources alone' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')"
+measure first "$root" 'first sync (all new)' inventory sync --all-nodes --json
+before=$(snapshots "$root")
+measure second "$root" 'second sync (nothing changed)' inventory sync --all-nodes --json
+after=$(snapshots "$root")
+node "$work/configs.cjs" "$sim" "$GUESTS" "$CHANGED" 1
+measure edit "$root" "config-only edit ($CHANGED net0)" inventory sync --all-nodes --json
+node "$work/configs.cjs" "$sim" "$GUESTS" "$CHANGED" 2
+measure mem "$root" "memory edit ($CHANGED CTs)" inventory sync --all-nodes --json
+measure hist "$root" 'history query (one CT)' history 10000 --json
+printf '  second / first: %s (target <= 0.30); snapshots before/after the second sync: %s/%s; database %s\n' \
+  "$(awk -v a="$second" -v b="$first" 'BEGIN{printf "%.2f", a/b}')" "$before" "$after" "$(du -h "$root/var/lib/pxdeploy/inventory.db" | cut -f1)"
+
+if [[ ${PVESH_BASELINE:-0} == 1 ]]; then
+  # The same cluster with no /etc/pve in pxdeploy's root: every CT's config through `pvesh get …/config`.
+  mkdir -p "$work/root-pvesh"
+  measure base "$work/root-pvesh" 'first sync, configs through pvesh' inventory sync --all-nodes --json
+  printf '  configs from /etc/pve vs through pvesh (first sync): %s\n' "$(awk -v a="$first" -v b="$base" 'BEGIN{printf "%.2fx faster", b/a}')"
+fi

@@ -26,14 +26,14 @@ Examples:
     .description('read nodes, guests, storage and tasks through pvesh; store what changed with a snapshot per change')
     .option('--node <node>', 'only this node')
     .option('--all-nodes', 'every node of the cluster')
-    .option('--full', "read every CT's config digest, not only those whose summary changed")
+    .option('--full', "without a readable /etc/pve: read every CT's config through pvesh, not only those whose summary changed")
     .action(async (opts: { node?: string; allNodes?: boolean; full?: boolean }) => {
       if (opts.node !== undefined && opts.allNodes) throw new UsageError('--node and --all-nodes exclude each other');
       if (opts.node !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/.test(opts.node)) throw new UsageError(`invalid --node '${opts.node}': expected a node name`);
       const { syncInventory } = await import('../inventory/sync.js');
       await runOperation(io, { resource: 'inventory', operation: 'inventory-sync' }, (ctx) => syncInventory(ctx, opts), (r) => {
         const count = (t: string) => r.changes.filter((c) => c.change === t).length;
-        const head = `inventory of ${r.nodes.join(', ')}: ${r.guests} guest(s), ${r.configsRead} config(s) read; ${count('discovered')} discovered, ${count('created')} created, ${count('updated')} updated, ${count('deleted')} deleted; ${r.tasksWritten} task(s)`;
+        const head = `inventory of ${r.nodes.join(', ')}: ${r.guests} guest(s), ${r.configsRead} config(s) read (${r.configsFromPmxcfs} from /etc/pve); ${count('discovered')} discovered, ${count('created')} created, ${count('updated')} updated, ${count('deleted')} deleted; ${r.tasksWritten} task(s)`;
         const lines = r.changes.map((c) => `  ${c.change} ${c.kind} ${c.id}${c.change === 'updated' ? `: ${Object.entries(c.diff).map(([k, [a, b]]) => `${k} ${cell(a) || '(unset)'} → ${cell(b) || '(unset)'}`).join(', ')}` : ''}`);
         return [r.changes.length === 0 && r.tasksWritten === 0 ? `${head} (nothing written)` : head, ...lines].join('\n');
       });

@@ -19,6 +19,7 @@ export interface Change {
 /** What one sync saw of one kind of resource. */
 export interface KindObservation {
   kind: Kind;
+  /** The rows seen; for guests only those that may have changed (the rest are in `seenElsewhere`). */
   rows: Map<string, Fields>;
   /** Stored rows in scope that were not seen are deleted: those of these nodes (all rows of the kind when undefined)... */
   scopeNodes?: ReadonlySet<string>;

@@ -4,11 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CorruptStateError } from '../errors.js';
-import { diffKind, type Change, type ChangeType, type FieldDiff, type Fields, type Kind, type KindObservation } from './model.js';
+import { diffKind, type Change, type ChangeType, type FieldDiff, type Fields, type Kind, type KindDiff, type KindObservation } from './model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 /** Another pxdeploy writing the same file waits this long for its turn instead of failing "database is locked". */
 export const BUSY_TIMEOUT_MS = 10_000;
+/** Resources per write transaction: short enough that another writer waits milliseconds, not the whole sync. */
+export const APPLY_BATCH = 200;
 
 const TABLES: Record<Kind, { table: string; numericId: boolean; columns: readonly string[] }> = {
   node: { table: 'nodes', numericId: false, columns: ['status', 'cpu_max', 'memory_max', 'disk_max', 'pve_version', 'kernel'] },
@@ -45,8 +47,12 @@ export interface Snapshot {
   diff: FieldDiff;
 }
 
+/** What a sync reports of a change (its row is in the table; not kept in memory for every resource). */
+export type ChangeSummary = Pick<Change, 'kind' | 'id' | 'change' | 'diff'>;
+const summary = ({ kind, id, change, diff }: Change): ChangeSummary => ({ kind, id, change, diff });
+
 export interface ApplyResult {
-  changes: Change[];
+  changes: ChangeSummary[];
   tasksWritten: number;
 }
 
@@ -127,16 +133,36 @@ export class InventoryStore {
   /** Pure read: what `apply` would write for these observations now (a plan, or a report). */
   preview(seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
     const known = this.knownNodes();
-    return { changes: seen.flatMap((s) => diffKind(this.rows(s.kind), s, known).changes), tasksWritten: this.changedTasks(tasks).length };
+    const changes: ChangeSummary[] = [];
+    for (const s of seen) for (const d of this.kindDiffs(s, known)) changes.push(...d.changes.map(summary));
+    return { changes, tasksWritten: this.changedTasks(tasks).length };
   }
 
   /**
-   * Write what changed: per kind one short IMMEDIATE transaction that re-reads the rows, diffs, upserts
-   * or deletes, and adds a state_snapshots row per change. Unchanged input writes nothing at all.
+   * One kind's diff in batches of APPLY_BATCH seen resources against only their stored rows (none of which
+   * can read as deleted), then the deletions: stored rows not seen. Lazy, so `apply` reads each batch
+   * inside the transaction that writes it.
+   */
+  private *kindDiffs(s: KindObservation, known: ReadonlySet<string>): Generator<KindDiff> {
+    const ids = [...s.rows.keys()];
+    for (let i = 0; i < ids.length; i += APPLY_BATCH) {
+      const batch = new Map(ids.slice(i, i + APPLY_BATCH).map((id) => [id, s.rows.get(id)!]));
+      yield diffKind(this.rowsById(s.kind, [...batch.keys()]), { kind: s.kind, rows: batch }, known);
+    }
+    const stored = this.db.prepare(`SELECT id FROM ${TABLES[s.kind].table}`).pluck().all() as Array<string | number>;
+    const gone = stored.map(String).filter((id) => !s.rows.has(id) && !s.seenElsewhere?.has(id));
+    yield diffKind(this.rowsById(s.kind, gone), { ...s, rows: new Map() }, known);
+  }
+
+  /**
+   * Write what changed, in short IMMEDIATE transactions of at most APPLY_BATCH resources: each re-reads
+   * its resources' rows, diffs, upserts, and adds a state_snapshots row per change; deletions (stored rows
+   * in scope not seen) come last in one more. A large first sync never holds the write lock for long, nor a
+   * second copy of every row. Unchanged input writes nothing at all.
    */
   apply(seen: readonly KindObservation[], tasks: readonly TaskRow[], at: string): ApplyResult {
     const known = this.knownNodes();
-    const changes: Change[] = [];
+    const changes: ChangeSummary[] = [];
     for (const s of seen) {
       const t = TABLES[s.kind];
       const cols = t.columns;
@@ -148,19 +174,24 @@ export class InventoryStore {
       const snap = this.db.prepare('INSERT INTO state_snapshots (snapshot_time, resource_type, resource_id, change_type, resource_data, diff) VALUES (?, ?, ?, ?, ?, ?)');
       const idOf = (id: string) => (t.numericId ? Number(id) : id);
       const row = (id: string, f: Fields) => ({ ...Object.fromEntries(cols.map((c) => [c, f[c] ?? null])), id: idOf(id), at });
-      this.db
-        .transaction(() => {
-          const d = diffKind(this.rows(s.kind), s, known);
-          for (const c of d.changes) {
-            if (c.change === 'deleted') del.run(idOf(c.id));
-            else upsert.run(row(c.id, c.fields));
-            const data = Object.fromEntries(cols.map((k) => [k, c.fields[k] ?? null]));
-            snap.run(at, s.kind, c.id, c.change, JSON.stringify(data), JSON.stringify(c.diff));
-          }
-          for (const [id, f] of d.quiet) upsert.run(row(id, f));
-          changes.push(...d.changes);
-        })
-        .immediate();
+      const write = (d: KindDiff) => {
+        for (const c of d.changes) {
+          if (c.change === 'deleted') del.run(idOf(c.id));
+          else upsert.run(row(c.id, c.fields));
+          const data = Object.fromEntries(cols.map((k) => [k, c.fields[k] ?? null]));
+          snap.run(at, s.kind, c.id, c.change, JSON.stringify(data), JSON.stringify(c.diff));
+          changes.push(summary(c)); // the row itself is in the table now: not kept for every resource of a large sync
+        }
+        for (const [id, f] of d.quiet) upsert.run(row(id, f));
+      };
+      const diffs = this.kindDiffs(s, known);
+      // One IMMEDIATE transaction per batch: the batch's rows are read (diffs.next()) and written under the same lock.
+      const step = this.db.transaction((): boolean => {
+        const next = diffs.next();
+        if (!next.done) write(next.value);
+        return !next.done;
+      });
+      for (let more = true; more; ) more = step.immediate();
     }
     const fresh = this.changedTasks(tasks);
     if (fresh.length > 0) {
@@ -171,6 +202,15 @@ export class InventoryStore {
       this.db.transaction(() => fresh.forEach((r) => put.run(r))).immediate();
     }
     return { changes, tasksWritten: fresh.length };
+  }
+
+  /** The stored rows of these ids (one query through json_each, whatever the count). */
+  rowsById(kind: Kind, ids: readonly string[]): Map<string, Fields> {
+    const t = TABLES[kind];
+    const out = new Map<string, Fields>();
+    const list = JSON.stringify(ids.map((id) => (t.numericId ? Number(id) : id)));
+    for (const r of this.db.prepare(`SELECT * FROM ${t.table} WHERE id IN (SELECT value FROM json_each(?))`).all(list) as Fields[]) out.set(String(r.id), r);
+    return out;
   }
 
   /** Tasks not stored yet, or whose status or end time moved on. */

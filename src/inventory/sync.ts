@@ -4,14 +4,15 @@ import type { Context } from '../context.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { runPve } from '../host/pve-run.js';
 import { parseNodes, parseNodeStatus, pveshClusterResourcesVm, pveshGet, pveshNodes, pveshNodeStatus, pveVersionOf, type PveNode } from '../host/pvesh.js';
-import type { Change, Fields, KindObservation } from './model.js';
+import { diffFields, type Change, type Fields, type KindObservation } from './model.js';
 import { CT_CONFIG_KEYS, localNodeOf, parseGuests, parseLxcConfig, parseNodeStorage, parseNodeTasks, pveshLxcConfig, pveshNodeStorage, pveshNodeTasks, type Guest } from './pve-reads.js';
+import { readCtConfig } from './pmxcfs-config.js';
 import { InventoryStore, type ApplyResult, type TaskRow } from './store.js';
 
 export interface SyncOptions {
   node?: string;
   allNodes?: boolean;
-  /** Read every CT's config digest, not only those whose summary changed (catches config-only edits). */
+  /** Without pmxcfs (configs through pvesh): read every CT's config, not only those whose summary changed. With it every config is checked anyway. */
   full?: boolean;
 }
 
@@ -19,8 +20,10 @@ export interface SyncResult {
   db: string;
   nodes: string[];
   guests: number;
-  /** CT configs read this time (new CTs, changed summaries, or all with --full). */
+  /** CT configs read this time: every CT's from pmxcfs; through pvesh (no readable /etc/pve) new CTs, changed summaries, or all with --full. */
   configsRead: number;
+  /** How many of them came straight from /etc/pve (the rest through `pvesh get …/config`). */
+  configsFromPmxcfs: number;
   changes: Array<Pick<Change, 'kind' | 'id' | 'change' | 'diff'>>;
   tasksWritten: number;
   /** False when nothing differed: the database was not opened for writing. */
@@ -29,6 +32,15 @@ export interface SyncResult {
 
 /** Parallel pvesh reads: enough to hide process start-up, few enough not to load the node. */
 const CONFIG_READS_AT_ONCE = 4;
+
+/** Run `fn` over `items` with at most `n` at once. */
+async function eachAtOnce<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
 
 /** The nodes this sync reads: `--node`, `--all-nodes`, else this node (the only one, or the one `/cluster/status` marks local). */
 export function pickNodes(all: readonly Pick<PveNode, 'node'>[], opts: SyncOptions, local?: string): string[] {
@@ -52,30 +64,55 @@ async function nodeRow(ctx: Context, n: PveNode): Promise<Fields> {
 
 const SUMMARY_KEYS = ['type', 'node_id', 'name', 'status', 'template', 'cpus', 'memory', 'disk_size', 'tags', 'lock_status'] as const;
 
-/** A guest's row: its summary, and its config fields — read again only when the summary moved and the digest says the config did. */
-async function guestRows(ctx: Context, guests: readonly Guest[], stored: ReadonlyMap<string, Fields>, full: boolean): Promise<{ rows: Map<string, Fields>; configsRead: number }> {
+/** Guests handled together: their stored rows are read in one query, and only rows that may have changed are kept. */
+const GUEST_BATCH = 200;
+
+/**
+ * The guests' rows that may differ from the stored ones (new, a field moved, or a new config digest), built
+ * batch by batch so memory follows the changes, not the cluster's size. A row is the guest's summary and
+ * its config fields. Every CT's config is read from pmxcfs (cheap: one file read and a SHA-1) and parsed only
+ * when its digest differs from the stored one, so a config-only edit (net0, onboot…) is seen by a plain sync.
+ * Where the file cannot be read, pvesh is asked instead, but only for CTs whose summary moved (or all with
+ * `full`): one process per CT is what makes that path slow.
+ */
+async function guestRows(ctx: Context, guests: readonly Guest[], read: InventoryStore, full: boolean): Promise<{ rows: Map<string, Fields>; configsRead: number; configsFromPmxcfs: number }> {
   const rows = new Map<string, Fields>();
-  const toRead: Guest[] = [];
-  for (const g of guests) {
-    const before = stored.get(String(g.vmid));
-    const carried: Fields = Object.fromEntries([...CT_CONFIG_KEYS, 'config_digest'].map((k) => [k, before?.[k] ?? null]));
-    rows.set(String(g.vmid), { ...g.summary, ...carried });
-    const moved = !before || SUMMARY_KEYS.some((k) => (before[k] ?? null) !== (g.summary[k] ?? null));
-    if (g.summary.type === 'lxc' && (full || moved)) toRead.push(g);
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < toRead.length) {
-      const g = toRead[next++]!;
-      const res = await runPve(ctx.effects, pveshLxcConfig(String(g.summary.node_id), g.vmid), { allowFailure: true });
-      if (res.exitCode !== 0) continue; // gone between the two reads: the next sync sees it deleted
-      const cfg = parseLxcConfig(g.vmid, res.stdout);
-      const row = rows.get(String(g.vmid))!;
+  let fromFiles = 0;
+  let fromPvesh = 0;
+  for (let i = 0; i < guests.length; i += GUEST_BATCH) {
+    const batch = guests.slice(i, i + GUEST_BATCH);
+    const stored = read.rowsById('container', batch.map((g) => String(g.vmid)));
+    const built = new Map<string, Fields>();
+    const viaPvesh: Guest[] = [];
+    const take = (g: Guest, cfg: Fields) => {
+      const row = built.get(String(g.vmid))!;
       if (cfg.config_digest !== row.config_digest) Object.assign(row, cfg);
+    };
+    for (const g of batch) {
+      const before = stored.get(String(g.vmid));
+      const carried: Fields = Object.fromEntries([...CT_CONFIG_KEYS, 'config_digest'].map((k) => [k, before?.[k] ?? null]));
+      built.set(String(g.vmid), { ...g.summary, ...carried });
+      if (g.summary.type !== 'lxc') continue;
+      const file = readCtConfig(ctx.paths.pveDir, String(g.summary.node_id), g.vmid, before?.config_digest);
+      if (file) {
+        fromFiles++;
+        if (file.fields) take(g, file.fields);
+        continue;
+      }
+      const moved = !before || SUMMARY_KEYS.some((k) => (before[k] ?? null) !== (g.summary[k] ?? null));
+      if (full || moved) viaPvesh.push(g);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONFIG_READS_AT_ONCE, toRead.length) }, worker));
-  return { rows, configsRead: toRead.length };
+    await eachAtOnce(viaPvesh, CONFIG_READS_AT_ONCE, async (g) => {
+      const res = await runPve(ctx.effects, pveshLxcConfig(String(g.summary.node_id), g.vmid), { allowFailure: true });
+      if (res.exitCode === 0) take(g, parseLxcConfig(g.vmid, res.stdout)); // else gone between the two reads: the next sync sees it deleted
+    });
+    fromPvesh += viaPvesh.length;
+    for (const [id, row] of built) {
+      const before = stored.get(id);
+      if (!before || (before.config_digest ?? null) !== (row.config_digest ?? null) || Object.keys(diffFields(before, row)).length > 0) rows.set(id, row);
+    }
+  }
+  return { rows, configsRead: fromFiles + fromPvesh, configsFromPmxcfs: fromFiles };
 }
 
 export async function syncInventory(ctx: Context, opts: SyncOptions): Promise<SyncResult> {
@@ -89,21 +126,35 @@ export async function syncInventory(ctx: Context, opts: SyncOptions): Promise<Sy
   let preview: ApplyResult;
   let guestCount: number;
   let configsRead: number;
+  let configsFromPmxcfs: number;
   try {
+    // The nodes' reads and the guest list are independent: asked side by side (each is a pvesh process).
+    const perNode = new Map<string, { row: Fields; storage?: Map<string, Fields>; tasks?: TaskRow[] }>();
+    const nodes = all.filter((x) => inScope.has(x.node));
+    const [, resources] = await Promise.all([
+      eachAtOnce(nodes, CONFIG_READS_AT_ONCE - 1, async (n) => {
+        const row = await nodeRow(ctx, n);
+        if (n.status !== 'online') return void perNode.set(n.node, { row });
+        const storage = parseNodeStorage(n.node, (await runPve(ctx.effects, pveshNodeStorage(n.node))).stdout);
+        perNode.set(n.node, { row, storage, tasks: parseNodeTasks(n.node, (await runPve(ctx.effects, pveshNodeTasks(n.node))).stdout) });
+      }),
+      runPve(ctx.effects, pveshClusterResourcesVm()),
+    ]);
     const nodeRows = new Map<string, Fields>();
     const storageRows = new Map<string, Fields>();
     tasks = [];
-    for (const n of all.filter((x) => inScope.has(x.node))) {
-      nodeRows.set(n.node, await nodeRow(ctx, n));
-      if (n.status !== 'online') continue;
-      for (const [id, row] of parseNodeStorage(n.node, (await runPve(ctx.effects, pveshNodeStorage(n.node))).stdout)) storageRows.set(id, row);
-      tasks.push(...parseNodeTasks(n.node, (await runPve(ctx.effects, pveshNodeTasks(n.node))).stdout));
+    for (const n of nodes) {
+      const r = perNode.get(n.node)!;
+      nodeRows.set(n.node, r.row);
+      for (const [id, row] of r.storage ?? []) storageRows.set(id, row);
+      tasks.push(...(r.tasks ?? []));
     }
-    const guests = parseGuests((await runPve(ctx.effects, pveshClusterResourcesVm())).stdout);
+    const guests = parseGuests(resources.stdout);
     const mine = guests.filter((g) => inScope.has(String(g.summary.node_id)));
-    const g = await guestRows(ctx, mine, read.rows('container'), !!opts.full);
+    const g = await guestRows(ctx, mine, read, !!opts.full);
     guestCount = mine.length;
     configsRead = g.configsRead;
+    configsFromPmxcfs = g.configsFromPmxcfs;
     seen = [
       { kind: 'node', rows: nodeRows, scopeNodes: opts.allNodes ? undefined : inScope },
       { kind: 'container', rows: g.rows, scopeNodes: inScope, seenElsewhere: new Set(guests.map((x) => String(x.vmid))) },
@@ -135,6 +186,7 @@ export async function syncInventory(ctx: Context, opts: SyncOptions): Promise<Sy
     nodes: scope,
     guests: guestCount,
     configsRead,
+    configsFromPmxcfs,
     changes: result.changes.map(({ kind, id, change, diff }) => ({ kind, id, change, diff })),
     tasksWritten: result.tasksWritten,
     written: result.written,

@@ -1,5 +1,5 @@
-// E2E on pvesim: inventory sync → a new CT is `created` → `pct set --memory` is one `updated` snapshot → an unchanged sync writes nothing; drift after a change behind pxdeploy's back exits 2.
-import { writeFileSync } from 'node:fs';
+// E2E on pvesim: inventory sync → a new CT is `created` → `pct set --memory` is one `updated` snapshot, a config-only `pct set --onboot` (read from /etc/pve) too → an unchanged sync writes nothing; drift after a change behind pxdeploy's back exits 2.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX_TEMPLATE, hostTool, makeRoot, pxdeploy, pxdeployAsync } from '../helpers/cli.js';
@@ -8,6 +8,9 @@ import { BUSYBOX_TEMPLATE, hostTool, makeRoot, pxdeploy, pxdeployAsync } from '.
 const RAW = 580;
 const MADE = 581;
 const root = makeRoot('pxdeploy-e2e-inventory-');
+// As on a node with pmxcfs mounted: pxdeploy's /etc/pve is pvesim's, so CT configs are read from the files.
+mkdirSync(path.join(root, 'etc'), { recursive: true });
+symlinkSync(path.join(process.env.PVESIM_ROOT || '/var/lib/pvesim', 'etc/pve'), path.join(root, 'etc/pve'));
 
 interface Change {
   kind: string;
@@ -19,6 +22,8 @@ interface SyncJson {
   changes: Change[];
   written: boolean;
   tasksWritten: number;
+  configsRead: number;
+  configsFromPmxcfs: number;
 }
 interface HistoryJson {
   snapshots: { change: string; diff: Record<string, [unknown, unknown]> }[];
@@ -70,6 +75,14 @@ describe('inventory sync, history', () => {
     const text = pxdeploy(['history', String(RAW)], { root });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/updated +container 580\n {2}memory: 128 → 256\n?$/);
+  });
+
+  it('a config-only change (pct set --onboot: /cluster/resources does not move) is one `updated` snapshot, seen through the config digest in /etc/pve', () => {
+    expect(hostTool('pct', ['set', String(RAW), '--onboot', '1']).code).toBe(0);
+    const s = sync();
+    expect(s.configsFromPmxcfs).toBe(s.configsRead);
+    expect(mine(s, RAW)).toEqual([{ kind: 'container', id: String(RAW), change: 'updated', diff: { onboot: [null, 1] } }]);
+    expect(history(RAW).snapshots.map((x) => x.change)).toEqual(['created', 'updated', 'updated']);
   });
 
   it('a second sync of an unchanged cluster writes no snapshot', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CorruptStateError } from '../../src/errors.js';
 import type { Fields, KindObservation } from '../../src/inventory/model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
-import { BUSY_TIMEOUT_MS, InventoryStore } from '../../src/inventory/store.js';
+import { APPLY_BATCH, BUSY_TIMEOUT_MS, InventoryStore } from '../../src/inventory/store.js';
 import { buildDist, repoRoot } from '../helpers/lock-build.js';
 
 const tmpDb = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'pxd-inv-')), 'var/lib/pxdeploy/inventory.db');
@@ -107,6 +107,26 @@ describe('inventory store', () => {
     expect(gone.changes.map((c) => [c.id, c.change])).toEqual([['581', 'deleted']]);
     expect(store.snapshots({ id: '580' }).map((s) => [s.change, s.diff.memory])).toEqual([['discovered', [null, 512]], ['updated', [512, 1024]]]);
     expect(store.snapshots({ id: '580', since: '2026-12-02T10:01:00.000Z' })).toHaveLength(1);
+    store.close();
+  });
+
+  it('writes in batches of APPLY_BATCH: every row of a large sync lands once; unchanged guests may be left out of `rows` (seen elsewhere) without reading as deleted', () => {
+    const store = InventoryStore.openForWrite(tmpDb());
+    const ids = Array.from({ length: 2 * APPLY_BATCH + 50 }, (_, i) => String(10000 + i));
+    const all = new Set(ids);
+    const obs = (rows: Record<string, Fields>): KindObservation[] => [{ kind: 'container', rows: new Map(Object.entries(rows)), scopeNodes: new Set(['pve']), seenElsewhere: new Set(all) }];
+    const first = store.apply(obs(Object.fromEntries(ids.map((id) => [id, ct({ name: `ct-${id}` })]))), [], '2026-12-02T10:00:00.000Z');
+    expect(first.changes).toHaveLength(ids.length);
+    expect(store.rows('container').size).toBe(ids.length);
+
+    all.delete(ids[0]!);
+    const second = store.apply(obs({ [ids[300]!]: ct({ name: `ct-${ids[300]}`, memory: 1024 }) }), [], '2026-12-02T10:01:00.000Z');
+    expect(second.changes.map((c) => [c.id, c.change, c.change === 'updated' ? c.diff : undefined])).toEqual([
+      [ids[300], 'updated', { memory: [512, 1024] }],
+      [ids[0], 'deleted', undefined],
+    ]);
+    expect(store.rows('container').size).toBe(ids.length - 1);
+    expect(store.snapshotCount()).toBe(ids.length + 2);
     store.close();
   });
 

@@ -90,7 +90,7 @@ describe('inventory sync', () => {
   it('a CT gone from the cluster is deleted, one that is new on a known node is created', async () => {
     const { t } = await sync(undefined, reads());
     const only580 = JSON.stringify(JSON.parse(readFileSync(fx('cluster-resources.json'), 'utf8')).filter((g: { vmid: number }) => g.vmid === 580));
-    const runner = new RecordingRunner([...reads('cluster-resources.json', {}).slice(0, 4), { file: 'pvesh', args: ['get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'], result: { stdout: only580 } }]);
+    const runner = new RecordingRunner([...reads('cluster-resources.json', {}).slice(0, 4), { file: 'pvesh', args: ['get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'], result: { stdout: only580 } }], { order: 'any' });
     const gone = await syncInventory(testContext(runner, { root: t.root }).ctx, {});
     expect(gone.changes.map((c) => `${c.change} ${c.id}`)).toEqual(['deleted 581']);
     const { r: back } = await sync(t.root, reads('cluster-resources.json', { 581: 'lxc-581-config.json' }));

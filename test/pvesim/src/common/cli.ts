@@ -127,5 +127,8 @@ export async function runTool(tool: ToolSpec, argv: string[]): Promise<never> {
     process.stderr.write(formatError(err, usage));
     code = err instanceof PveError ? err.exitCode : 255;
   }
+  // A pipe takes 64 KiB at a time and process.exit drops what is still queued: wait until stdout has
+  // flushed, or a large answer (`/cluster/resources` of thousands of CTs) reaches the reader cut short.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }
