@@ -3,7 +3,8 @@ import type { Package } from '../catalog/schema.js';
 import type { Context } from '../context.js';
 import { NothingToDoError, PxError, RollbackFailedError, RolledBackError } from '../errors.js';
 import { packageToSpec } from '../backends/oci/package-spec.js';
-import { parsePctConfig, pctConfig, pctDestroy } from '../host/pct.js';
+import { pveshDestroyCt, readCtConfig, remoteNodeOf } from '../cluster/remote-ct.js';
+import { pctDestroy } from '../host/pct.js';
 import { runPve } from '../host/pve-run.js';
 import type { RegistryCreds } from '../host/skopeo.js';
 import type { RegistryAuth } from '../oci/credentials.js';
@@ -33,13 +34,15 @@ export interface UpdateResult {
 export async function updateApp(ctx: Context, input: UpdateInput): Promise<UpdateResult> {
   const { pkg } = input;
   const oci = pkg.oci!;
+  // An app on another node is read, destroyed and made again through the API there (pct acts only here).
+  const remoteNode = remoteNodeOf(ctx, input.state.node);
   return ctx.effects.withLock(`app-${input.state.hostname}`, 'app-update', async () => {
     const target = packageImageRef(pkg, input.tag ?? input.state.tag);
     // The registry's digest and the CT's env are independent reads: asked together.
     const [probe, envRead] = await Promise.allSettled([
       startPull(ctx, { target, storage: input.state.archive.volid.split(':')[0]!, auth: input.auth, ...(input.progress ? { progress: true } : {}) }),
       // The env values (secrets too) live in the CT config; the record only names the keys.
-      ctx.effects.afterApply(`read the env of CT ${input.state.vmid}`, async () => parsePctConfig((await runPve(ctx.effects, pctConfig(input.state.vmid))).stdout).environment, {} as Record<string, string>),
+      ctx.effects.afterApply(`read the env of CT ${input.state.vmid}`, async () => (await readCtConfig(ctx, input.state.vmid, remoteNode)).environment, {} as Record<string, string>),
     ]);
     if (probe.status === 'rejected') throw probe.reason;
     const session = probe.value;
@@ -68,12 +71,13 @@ export async function updateApp(ctx: Context, input: UpdateInput): Promise<Updat
     });
     // The gid of a device's group is the new image's (update) or the old one's (rollback): each archive is read for its own CT.
     const specFor = async (archive: string) => (state.gpu ? applyDeviceGids(spec, oci.devices, await imageGroupsOf(ctx, archive)).spec : spec);
+    const remoteFor = (archive: AppState['archive']) => (remoteNode ? { remote: { node: remoteNode, archiveVolid: archive.volid } } : {});
     const ctInput = { spec, storage: state.storage, vmid: state.vmid, env, ...(traps.user ? { user: traps.user } : {}), health: oci.health, secretKeys: state.secret_keys };
 
     ctx.report.info(`replacing CT ${state.vmid}: ${state.tag ?? state.digest} → ${target.tag ?? pulled.digest}`);
-    await runPve(ctx.effects, pctDestroy(state.vmid, { force: true, purge: true }));
+    await runPve(ctx.effects, remoteNode ? pveshDestroyCt(remoteNode, state.vmid, { force: true, purge: true }) : pctDestroy(state.vmid, { force: true, purge: true }));
     try {
-      const ct = await createAppCt(ctx, { ...ctInput, spec: await specFor(pulled.path), archive: pulled.path });
+      const ct = await createAppCt(ctx, { ...ctInput, spec: await specFor(pulled.path), archive: pulled.path, ...remoteFor({ volid: pulled.volid, path: pulled.path }) });
       await writeAppState(ctx.effects, ctx.paths, {
         ...state,
         ...(target.tag ? { tag: target.tag } : {}),
@@ -88,7 +92,7 @@ export async function updateApp(ctx: Context, input: UpdateInput): Promise<Updat
       const why = err instanceof Error ? err.message.split('\n')[0]! : String(err);
       ctx.report.warn(`update failed (${why}); recreating CT ${state.vmid} from ${state.archive.volid}`);
       try {
-        await createAppCt(ctx, { ...ctInput, spec: await specFor(state.archive.path), archive: state.archive.path });
+        await createAppCt(ctx, { ...ctInput, spec: await specFor(state.archive.path), archive: state.archive.path, ...remoteFor(state.archive) });
       } catch (rollbackErr) {
         throw new RollbackFailedError(`update of ${state.hostname} failed (${why}) and so did the rollback: ${rollbackErr instanceof Error ? rollbackErr.message.split('\n')[0] : String(rollbackErr)}`, `the volumes are intact under ${state.volumes.map((v) => v.host).join(', ') || '(none)'}`);
       }

@@ -49,13 +49,14 @@ Examples:
     .option('--bridge <bridge>', 'bridge', 'vmbr0')
     .option('--storage <storage>', 'storage for the root disk', 'local-lvm')
     .option('--template-storage <storage>', 'storage holding the pulled image', 'local')
+    .option('--node <node>', 'target node (default on a cluster: the one with the most free memory that has the storages and bridge; another node needs --ip)')
     .option('--set <KEY=VALUE>', 'an environment variable of the package (repeatable)', collect, [])
     .option('--allow-env <KEY>', 'allow --set of a variable the package does not declare (repeatable)', collect, [])
     .option('--gpu', 'pass the package\'s GPU devices through')
     .option('--creds-file <file>', 'registry credentials file ("user:password")')
     .option('--authfile <file>', 'a containers auth.json')
     .option('--tls-verify <bool>', 'false for a plain-HTTP registry')
-    .action(async (name: string, opts: { vmid?: string; hostname?: string; ip?: string; gateway?: string; bridge: string; storage: string; templateStorage: string; set: string[]; allowEnv: string[]; gpu?: boolean; credsFile?: string; authfile?: string; tlsVerify?: string }) => {
+    .action(async (name: string, opts: { vmid?: string; hostname?: string; ip?: string; gateway?: string; bridge: string; storage: string; templateStorage: string; set: string[]; allowEnv: string[]; gpu?: boolean; credsFile?: string; authfile?: string; tlsVerify?: string; node?: string }) => {
       const vmid = opts.vmid === undefined ? undefined : vmidOf(opts.vmid);
       if (opts.tlsVerify !== undefined && !['true', 'false'].includes(opts.tlsVerify)) throw new UsageError(`invalid --tls-verify=${opts.tlsVerify}: use true or false`);
       const { auth, secrets } = await registryAuthOf(opts);
@@ -69,6 +70,7 @@ Examples:
         ...(opts.gateway ? { gateway: opts.gateway } : {}),
         bridge: opts.bridge,
         storage: opts.storage,
+        ...(opts.node ? { node: opts.node } : {}),
         templateStorage: opts.templateStorage,
         sets: opts.set,
         allowEnv: opts.allowEnv,
@@ -85,7 +87,8 @@ Examples:
         (ctx) => installApp(ctx, { ...input, validated }),
         (r) =>
           [
-            `installed ${r.hostname} (CT ${r.vmid}, ${r.digest.slice(0, 19)}): ${r.url}`,
+            ...(r.placement ? [r.placement] : []),
+            `installed ${r.hostname} (CT ${r.vmid}${r.placement ? ` on ${r.node}` : ''}, ${r.digest.slice(0, 19)}): ${r.url}`,
             ...r.volumes.map((v) => `  volume ${v.name}: ${v.host} → ${v.path}`),
             ...(r.generated.length ? [`  generated secrets: ${r.generated.join(', ')} (stored in the CT config)`] : []),
           ].join('\n'),

@@ -18,6 +18,7 @@ export function registerClone(program: Command, io: CliIo): void {
     .option('--memory <mb>', 'memory in MB (default: the template\'s)')
     .option('--cores <n>', 'CPU cores (default: the template\'s)')
     .option('--tag <tag...>', 'extra tags')
+    .option('--node <node>', 'target node (default on a cluster: the template\'s, or the one with the most free memory when its storage is shared); no post_clone there')
     .addHelpText(
       'after',
       `
@@ -25,7 +26,7 @@ Examples:
   $ sudo pxdeploy clone debian-base --hostname web --ip 10.0.0.20/24 --gateway 10.0.0.1
   $ sudo pxdeploy clone 900 --hostname scratch --linked`,
     )
-    .action(async (template: string, o: { hostname: string; vmid?: string; ip?: string; gateway?: string; storage?: string; linked?: boolean; memory?: string; cores?: string; tag?: string[] }) => {
+    .action(async (template: string, o: { hostname: string; vmid?: string; ip?: string; gateway?: string; storage?: string; linked?: boolean; memory?: string; cores?: string; tag?: string[]; node?: string }) => {
       const opts = {
         template,
         hostname: o.hostname,
@@ -37,13 +38,14 @@ Examples:
         tags: o.tag,
         memory: countOf('memory', o.memory),
         cores: countOf('cores', o.cores),
+        ...(o.node ? { node: o.node } : {}),
       };
       const { cloneTemplate, checkCloneOptions } = await import('../clones/clone.js');
       checkCloneOptions(opts);
       await runOperation(io, { resource: `ct-${o.hostname}`, operation: 'clone' }, (ctx) => cloneTemplate(ctx, opts), (r) =>
         r.outcome === 'unchanged'
           ? `CT ${r.vmid} (${r.hostname}) is already a clone of ${r.template}: no changes`
-          : [`cloned ${r.template} as CT ${r.vmid} (${r.hostname})${r.linked ? ', linked' : ''}`, `  address: ${r.ip ?? '?'}${r.postClone ? `   post_clone: ${r.postClone.ran.length} step(s)` : ''}`].join('\n'),
+          : [...(r.placement ? [r.placement] : []), `cloned ${r.template} as CT ${r.vmid} (${r.hostname})${r.linked ? ', linked' : ''}${r.placement && r.node ? ` on ${r.node}` : ''}`, `  address: ${r.ip ?? '?'}${r.postClone ? `   post_clone: ${r.postClone.ran.length} step(s)` : ''}`].join('\n'),
       );
     });
 }

@@ -30,11 +30,12 @@ export function registerInstances(program: Command, io: CliIo): void {
     .argument('<id>', 'instance id, e.g. notes-demo or vikunja-main (a catalog app name, optionally with a -suffix)')
     .option('-f, --file <file>', 'instance config (YAML); copied to /etc/pxdeploy/instances/<id>.yaml')
     .option('--keep-failed', 'keep the CT when the install fails (default: remove everything)')
+    .option('--node <node>', 'only this node: an instance needs pct exec, so another node is refused (run pxdeploy there)')
     .addHelpText('after', `
 Examples:
   $ sudo pxdeploy install notes-demo -f examples/instances/demo.yaml
   $ sudo pxdeploy install vikunja-main          writes the app's defaults to /etc/pxdeploy/instances/vikunja-main.yaml, then installs`)
-    .action(async (idArg: string, opts: { file?: string; keepFailed?: boolean }) => {
+    .action(async (idArg: string, opts: { file?: string; keepFailed?: boolean; node?: string }) => {
       const { assertSafeId } = await import('../state/paths.js');
       const id = assertSafeId(idArg);
       const p = await paths();
@@ -64,7 +65,7 @@ Examples:
       const parsed = parseOrThrow(text, label);
       const instance = { id, file: target, config: parsed.config, spec: parsed.spec, lineOf: parsed.lineOf, app: await loadApp(parsed.config.app, parsed.config) };
       const { installInstance } = await import('../instances/install.js');
-      await runOperation(io, { resource: id, operation: 'install' }, (ctx) => installInstance(ctx, { instance, writeConfig, keepFailed: !!opts.keepFailed, yes: io.flags().yes }), (r) =>
+      await runOperation(io, { resource: id, operation: 'install' }, (ctx) => installInstance(ctx, { instance, writeConfig, keepFailed: !!opts.keepFailed, yes: io.flags().yes, ...(opts.node ? { node: opts.node } : {}) }), (r) =>
         [`installed ${r.id}: ${r.app} ${r.version} on ${r.active_color} in CT ${r.vmid}`, `  ${r.url}   ${r.https} (self-signed unless tls: gives a cert)`, `  config: ${r.configFile}`].join('\n'),
       );
     });

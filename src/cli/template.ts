@@ -26,7 +26,8 @@ Examples:
     .option('--vmid <vmid>', 'use this vmid (default: the lowest free one in id_ranges.templates, 900-999)')
     .option('--storage <storage>', 'storage for the template (default: storage.templates in the config, else local-hdd if present, else the spec\'s)')
     .option('--rebuild', 'build again although a template of this name exists (refused while linked clones use it)')
-    .action(async (name: string, opts: { file: string; vmid?: string; storage?: string; rebuild?: boolean }) => {
+    .option('--node <node>', 'only this node: building provisions with pct exec, which works only where pxdeploy runs (clone to other nodes)')
+    .action(async (name: string, opts: { file: string; vmid?: string; storage?: string; rebuild?: boolean; node?: string }) => {
       const vmid = opts.vmid === undefined ? undefined : vmidOf(opts.vmid);
       const { assertSafeId } = await import('../state/paths.js');
       assertSafeId(name);
@@ -37,10 +38,10 @@ Examples:
       await runOperation(
         io,
         { resource: `template-${name}`, operation: 'template-build', secrets },
-        (ctx) => buildTemplate(ctx, { name, specFile: opts.file, vmid, storage: opts.storage, rebuild: !!opts.rebuild }),
+        (ctx) => buildTemplate(ctx, { name, specFile: opts.file, vmid, storage: opts.storage, rebuild: !!opts.rebuild, ...(opts.node ? { node: opts.node } : {}) }),
         (r) =>
           r.changed
-            ? `built template ${r.record.name}: CT ${r.record.vmid} on ${r.record.storage} (spec ${r.record.specHash.slice(0, 12)})`
+            ? `${r.placement ? `${r.placement}\n` : ''}built template ${r.record.name}: CT ${r.record.vmid} on ${r.record.storage} (spec ${r.record.specHash.slice(0, 12)})`
             : `template ${r.record.name} (CT ${r.record.vmid}) is up to date: no changes`,
       );
     });

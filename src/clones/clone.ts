@@ -12,7 +12,10 @@ import { readContainerState, writeContainerState } from '../containers/state.js'
 import { withVmidInRange } from '../containers/vmid-range.js';
 import { waitForCtUp } from '../containers/wait.js';
 import { HostCommandError, NotFoundError, UsageError } from '../errors.js';
-import { parsePctConfig, pctClone, pctConfig, pctDestroy, pctSet, pctStart, type NetSpec, type PctConfig, type PctSetOptions } from '../host/pct.js';
+import { pctClone, pctDestroy, pctSet, pctStart, type NetSpec, type PctConfig, type PctSetOptions } from '../host/pct.js';
+import { localNodeName } from '../cluster/pmxcfs.js';
+import { pveshCloneCt, pveshCtStatus, pveshDestroyCt, pveshSetCt, readCtConfig, remoteNodeOf, waitRemoteUp } from '../cluster/remote-ct.js';
+import { placeClone } from './place.js';
 import { runPve } from '../host/pve-run.js';
 import { parseClusterLxc, pveshClusterResourcesVm } from '../host/pvesh.js';
 import { runProvisioning, type ProvisionResult } from '../provision/run.js';
@@ -33,6 +36,8 @@ export interface CloneOptions {
   tags?: string[];
   memory?: number;
   cores?: number;
+  /** `--node` (or a stack's `node:`); on a cluster without it, the placement choice. */
+  node?: string;
 }
 
 export interface CloneResult {
@@ -44,6 +49,9 @@ export interface CloneResult {
   outcome: 'created' | 'unchanged';
   linked: boolean;
   postClone?: ProvisionResult;
+  node?: string;
+  /** Why this node (a cluster's placement, or --node). */
+  placement?: string;
 }
 
 const UP_DEADLINE_MS = 120_000;
@@ -115,24 +123,41 @@ export async function cloneTemplate(ctx: Context, opts: CloneOptions): Promise<C
     const mine = cluster.find((g) => g.name === opts.hostname && g.tags.includes(tag) && (opts.vmid === undefined || g.vmid === opts.vmid));
     if (mine) return { vmid: mine.vmid, hostname: opts.hostname, template: tpl.name, outcome: 'unchanged', linked };
 
-    const tplCfg = parsePctConfig((await runPve(ctx.effects, pctConfig(tpl.vmid))).stdout);
+    const tplRemote = remoteNodeOf(ctx, tpl.node);
+    const tplCfg = await readCtConfig(ctx, tpl.vmid, tplRemote);
     const net0 = cloneNet(tplCfg.net[0], opts, tpl.name);
     const storage = linked ? undefined : (opts.storage ?? config.storage.services);
-    ctx.report.info(`cloning template ${tpl.name} (CT ${tpl.vmid}) as ${opts.hostname}${linked ? ' (linked)' : ''}`);
+    const placed = await placeClone(ctx, tpl, { storage: storage ?? tpl.storage, bridge: net0?.bridge ?? tplCfg.net[0]?.bridge ?? 'vmbr0' }, opts.node);
+    // Another node is reached through the API only: what needs pct exec there is refused before anything runs.
+    const remote = placed.remote ? placed.node : undefined;
+    if (remote !== undefined && (spec?.post_clone ?? []).length > 0) {
+      throw new UsageError(`clone ${opts.hostname} on node ${remote}: post_clone scripts need pct exec on the CT's own node, which pxdeploy here cannot reach`, `run pxdeploy on ${remote} itself, or clone it on this node`);
+    }
+    // Through the API when the template or the clone is on another node; `target` when they differ.
+    const target = remote ?? localNodeName(ctx.paths.pveDir);
+    ctx.report.info(`cloning template ${tpl.name} (CT ${tpl.vmid}) as ${opts.hostname}${linked ? ' (linked)' : ''}${remote ? ` on ${remote}` : ''}`);
     const vmid = await withVmidInRange(ctx, 'services', config.id_ranges.services, opts.vmid, async (id) => {
+      const cloneOpts = { hostname: opts.hostname, ...(linked ? {} : { full: true }), ...(storage ? { storage } : {}) };
       try {
-        await runPve(ctx.effects, pctClone(tpl.vmid, id, { hostname: opts.hostname, ...(linked ? {} : { full: true }), ...(storage ? { storage } : {}) }));
+        await runPve(
+          ctx.effects,
+          tplRemote === undefined && remote === undefined
+            ? pctClone(tpl.vmid, id, cloneOpts)
+            : pveshCloneCt(placed.source, tpl.vmid, id, { ...cloneOpts, ...(target !== placed.source ? { target } : {}) }),
+        );
       } catch (err) {
         throw linked ? linkedRefusal(err, tpl) : err;
       }
       return id;
     });
     try {
-      return await finishClone(ctx, vmid, { opts, tpl, tplCfg, net0, tag, spec, linked });
+      const made = await finishClone(ctx, vmid, { opts, tpl, tplCfg, net0, tag, spec, linked, ...(remote ? { remote } : {}), node: placed.node ?? tpl.node });
+      return { ...made, ...(placed.node ? { node: placed.node } : {}), ...(placed.reason ? { placement: placed.reason } : {}) };
     } catch (err) {
       // Nothing half-made: a clone that did not come up or whose post_clone failed is removed, with its record.
       ctx.log.error(`clone ${vmid} failed; destroying it: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-      await runPve(ctx.effects, pctDestroy(vmid, { force: true, purge: true }), { allowFailure: true }).catch(() => undefined);
+      const destroy = { force: true, purge: true };
+      await runPve(ctx.effects, remote ? pveshDestroyCt(remote, vmid, destroy) : pctDestroy(vmid, destroy), { allowFailure: true }).catch(() => undefined);
       await ctx.effects.remove(ctx.paths.containerState(vmid));
       throw err;
     }
@@ -147,6 +172,9 @@ interface FinishInput {
   tag: string;
   spec: ContainerSpec | undefined;
   linked: boolean;
+  /** Another node: set, start and wait go through the API; no pct exec (so no new identity step). */
+  remote?: string;
+  node: string;
 }
 
 async function finishClone(ctx: Context, vmid: number, f: FinishInput): Promise<CloneResult> {
@@ -157,7 +185,7 @@ async function finishClone(ctx: Context, vmid: number, f: FinishInput): Promise<
     schemaVersion: 1,
     vmid,
     hostname: opts.hostname,
-    node: tpl.node,
+    node: f.node,
     spec_hash: tplState?.spec_hash ?? tpl.specHash,
     ...(tpl.specFile ? { spec_file: tpl.specFile } : {}),
     created_at: ctx.clock.now().toISOString(),
@@ -168,8 +196,17 @@ async function finishClone(ctx: Context, vmid: number, f: FinishInput): Promise<
   const inherited = (f.tplCfg.tags ?? []).filter((t) => t !== FAILED_TAG && !t.startsWith('pxstack-'));
   const tags = [...new Set([...inherited, f.tag, ...(opts.tags ?? []).map((t) => t.toLowerCase())])].sort();
   const set: PctSetOptions = { tags, ...(f.net0 ? { net: { 0: f.net0 } } : {}), ...(opts.memory !== undefined ? { memory: opts.memory } : {}), ...(opts.cores !== undefined ? { cores: opts.cores } : {}) };
-  await runPve(ctx.effects, pctSet(vmid, set));
-  await runPve(ctx.effects, pctStart(vmid));
+  const remote = f.remote;
+  await runPve(ctx.effects, remote ? pveshSetCt(remote, vmid, set) : pctSet(vmid, set));
+  await runPve(ctx.effects, remote ? pveshCtStatus(remote, vmid, 'start') : pctStart(vmid));
+  if (remote) {
+    const up = await ctx.effects.afterApply(`wait until CT ${vmid} runs on ${remote} (status through the API)`, () => waitRemoteUp(ctx, remote, vmid, UP_DEADLINE_MS), { ip: opts.ip?.replace(/\/\d+$/, '') ?? '(known after start)', state: '' });
+    // machine-id is made at first boot (it was emptied); SSH host keys need pct exec on that node.
+    ctx.report.warn(`CT ${vmid} on ${remote} has no SSH host keys yet: run \`ssh-keygen -A\` in it on ${remote} (pct exec works only there)`);
+    // No steps to run: this records the clone as done.
+    const postClone = await runProvisioning(ctx, { vmid, ostype: 'none' }, [], { all: false });
+    return { vmid, ip: up.ip, hostname: opts.hostname, template: tpl.name, outcome: 'created', linked: f.linked, postClone };
+  }
   ctx.report.info(`waiting for CT ${vmid}'s network`);
   const up = await ctx.effects.afterApply(`wait for an IPv4 address on eth0 of CT ${vmid} and for systemd (running or degraded)`, () => waitForCtUp(ctx, vmid, UP_DEADLINE_MS), {
     ip: opts.ip && opts.ip !== 'dhcp' ? opts.ip.replace(/\/\d+$/, '') : '(known after start)',

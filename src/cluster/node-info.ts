@@ -19,6 +19,7 @@ const storageSchema = z
     content: z.string().default(''),
     active: z.number().optional(),
     enabled: z.number().optional(),
+    shared: z.number().optional(),
     total: z.number().optional(),
     used: z.number().optional(),
     avail: z.number().optional(),
@@ -27,6 +28,8 @@ const storageSchema = z
 
 export interface NodeStorage extends PvesmStatusEntry {
   content: string[];
+  /** Seen by every node (PVE clones and migrates to another node only from shared storage). */
+  shared: boolean;
 }
 
 /** The API's storage objects in `pvesm status`'s shape (KiB), with the content types kept. */
@@ -43,6 +46,7 @@ export function parseNodeStorage(stdout: string): NodeStorage[] {
       availableKiB: kib(s.avail),
       usedPercent: status === 'disabled' || !s.total ? undefined : ((s.used ?? 0) / s.total) * 100,
       content: s.content.split(',').filter(Boolean),
+      shared: s.shared === 1,
     };
   });
 }
@@ -56,6 +60,11 @@ export interface NodeCapacity {
   memFree: number;
   storages: NodeStorage[];
   bridges: string[];
+}
+
+/** One node's storages (cached for the command). */
+export async function nodeStorages(ctx: Context, node: string): Promise<NodeStorage[]> {
+  return parseNodeStorage((await cachedRead(ctx, pveshNodeStorage(node))).stdout);
 }
 
 export async function clusterNodes(ctx: Context): Promise<PveNode[]> {

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { PreflightError, UsageError } from '../errors.js';
 import { clusterNodes, nodeCapacity, type NodeCapacity } from './node-info.js';
 import { choosePlacement, type PlacementNeeds } from './placement.js';
-import { isCluster, isLocalNode } from './pmxcfs.js';
+import { isCluster, isLocalNode, localNodeName } from './pmxcfs.js';
 
 export interface PlacedNode {
   /** Undefined: this node, as before clusters (`localhost` for pvesh). */
@@ -30,10 +30,12 @@ async function knownNode(ctx: Context, node: string, source: string): Promise<Pl
   return { node, remote, reason: `on ${node} (${source})` };
 }
 
-export async function placeContainer(ctx: Context, spec: ContainerSpec, requested?: string): Promise<PlacedNode> {
+/**
+ * Where something new goes, for every command that creates one: `wanted` (named by `source`, checked
+ * against `/nodes`), else on a cluster the placement choice for `needs`; a single node asks nothing.
+ */
+export async function placeOn(ctx: Context, needs: PlacementNeeds, wanted: string | undefined, source: string): Promise<PlacedNode> {
   const pveDir = ctx.paths.pveDir;
-  const wanted = requested ?? spec.container.node;
-  const source = requested !== undefined ? '--node' : 'container.node in the spec';
   if (!isCluster(pveDir)) {
     // One node: nothing to choose, and no question asked unless another node is named.
     if (wanted === undefined || isLocalNode(pveDir, wanted)) return { node: wanted, remote: false };
@@ -47,7 +49,7 @@ export async function placeContainer(ctx: Context, spec: ContainerSpec, requeste
       n.status === 'online' ? nodeCapacity(ctx, n.node) : Promise.resolve({ node: n.node, online: false, memTotal: 0, memFree: 0, storages: [], bridges: [] }),
     ),
   );
-  const { placement, rejected } = choosePlacement(capacities, placementNeeds(spec));
+  const { placement, rejected } = choosePlacement(capacities, needs);
   if (!placement) {
     throw new PreflightError(
       [{ path: 'container.node', message: `no node can take the CT: ${rejected.map((r) => `${r.node}: ${r.why}`).join('; ')}` }],
@@ -56,4 +58,23 @@ export async function placeContainer(ctx: Context, spec: ContainerSpec, requeste
     );
   }
   return { node: placement.node, remote: !isLocalNode(pveDir, placement.node), reason: placement.reason };
+}
+
+export function placeContainer(ctx: Context, spec: ContainerSpec, requested?: string): Promise<PlacedNode> {
+  return placeOn(ctx, placementNeeds(spec), requested ?? spec.container.node, requested !== undefined ? '--node' : 'container.node in the spec');
+}
+
+/**
+ * Work that needs `pct exec` on the CT's node (provisioning, blue/green instances) runs here only:
+ * another node is refused in one line naming it and why; on a cluster without a node it says so.
+ */
+export async function placeHereOnly(ctx: Context, requested: string | undefined, what: string, why: string): Promise<PlacedNode> {
+  const pveDir = ctx.paths.pveDir;
+  if (requested !== undefined && !isLocalNode(pveDir, requested)) {
+    const known = await knownNode(ctx, requested, '--node');
+    throw new UsageError(`${what} on node ${known.node}: ${why} on the CT's own node, which pxdeploy here cannot reach`, `run pxdeploy on ${known.node} itself`);
+  }
+  if (!isCluster(pveDir)) return { node: requested, remote: false };
+  const here = localNodeName(pveDir);
+  return { node: here, remote: false, reason: requested === undefined ? `on ${here}, this node: ${why} here` : `on ${here} (--node)` };
 }

@@ -1,10 +1,10 @@
 // Placement: the node with the most free memory among those that have what the spec needs, and a sentence saying why.
 import type { NodeCapacity } from './node-info.js';
 
-/** What a CT needs from its node: root disk storage, the template's storage, the bridge. */
+/** What a CT needs from its node: root disk storage, the template's storage (none for a clone), the bridge. */
 export interface PlacementNeeds {
   storage: string;
-  templateStorage: string;
+  templateStorage?: string;
   bridge: string;
 }
 
@@ -30,7 +30,7 @@ export function lacking(n: NodeCapacity, needs: PlacementNeeds): string | undefi
   const missing: string[] = [];
   if (!n.online) return 'offline';
   if (!hasContent(n, needs.storage, 'rootdir')) missing.push(`storage ${needs.storage} for containers`);
-  if (!hasContent(n, needs.templateStorage, 'vztmpl')) missing.push(`template storage ${needs.templateStorage}`);
+  if (needs.templateStorage !== undefined && !hasContent(n, needs.templateStorage, 'vztmpl')) missing.push(`template storage ${needs.templateStorage}`);
   if (!n.bridges.includes(needs.bridge)) missing.push(`bridge ${needs.bridge}`);
   return missing.length ? `no ${missing.join(', no ')}` : undefined;
 }
@@ -50,7 +50,7 @@ export function choosePlacement(nodes: readonly NodeCapacity[], needs: Placement
   eligible.sort((a, b) => b.memFree - a.memFree || a.node.localeCompare(b.node));
   const best = eligible[0];
   if (!best) return { rejected };
-  const has = [...new Set([needs.storage, needs.templateStorage])].join(', ');
+  const has = [...new Set([needs.storage, ...(needs.templateStorage === undefined ? [] : [needs.templateStorage])])].join(', ');
   const others = [...eligible.slice(1).map((n) => `${n.node}: ${gib(n.memFree)} free`), ...rejected.map((r) => `${r.node}: ${r.why}`)];
   const reason = `placed on ${best.node}: ${gib(best.memFree)} free, has ${has} and ${needs.bridge}${others.length ? `; ${others.join('; ')}` : ''}`;
   return { placement: { node: best.node, reason }, rejected };

@@ -2,13 +2,20 @@
 import type { Context } from '../context.js';
 import { TimeoutError } from '../errors.js';
 import type { HostCommand } from '../host/command.js';
-import { parsePctConfig, pctConfig, pctCreate, type PctConfig } from '../host/pct.js';
+import { parsePctConfig, pctClone, pctConfig, pctCreate, pctSet, type PctConfig, type PctSetOptions } from '../host/pct.js';
 import { runPve } from '../host/pve-run.js';
 import { pveshGet } from '../host/pvesh.js';
 import { vmidArg } from '../host/vmid.js';
 import { poll } from '../containers/wait.js';
+import { isCluster, isLocalNode } from './pmxcfs.js';
+
+/** The node a recorded CT lives on when pct cannot reach it (another node of a cluster), else undefined. */
+export function remoteNodeOf(ctx: Pick<Context, 'paths'>, node: string | undefined): string | undefined {
+  return !isCluster(ctx.paths.pveDir) || isLocalNode(ctx.paths.pveDir, node) ? undefined : node;
+}
 
 type PctCreateOptions = NonNullable<Parameters<typeof pctCreate>[2]>;
+type PctCloneOptions = NonNullable<Parameters<typeof pctClone>[2]>;
 
 const ctPath = (node: string, vmid: number) => `/nodes/${encodeURIComponent(node)}/lxc/${vmidArg(vmid)}`;
 
@@ -22,6 +29,19 @@ export function pveshCreateCt(node: string, vmid: number, ostemplate: string, op
   const args = ['create', `/nodes/${encodeURIComponent(node)}/lxc`, '--vmid', vmidArg(vmid), '--ostemplate', ostemplate, ...pct.args.slice(3)];
   if (sshPublicKeys !== undefined) args.push('--ssh-public-keys', sshPublicKeys);
   return { file: 'pvesh', args, ...(pct.secrets ? { secrets: pct.secrets } : {}) };
+}
+
+/**
+ * `POST /nodes/<node>/lxc/<vmid>/clone` on the template's node: pct clone's options (pct clone is
+ * this method), newid in the body; `target` puts the clone on another node (shared storage only).
+ */
+export function pveshCloneCt(node: string, vmid: number, newid: number, opts: PctCloneOptions): HostCommand {
+  return { file: 'pvesh', args: ['create', `${ctPath(node, vmid)}/clone`, '--newid', vmidArg(newid), ...pctClone(vmid, newid, opts).args.slice(3)] };
+}
+
+/** `PUT /nodes/<node>/lxc/<vmid>/config`: pct set's options (pct set is this method); synchronous, prints nothing. */
+export function pveshSetCt(node: string, vmid: number, opts: PctSetOptions): HostCommand {
+  return { file: 'pvesh', args: ['set', `${ctPath(node, vmid)}/config`, ...pctSet(vmid, opts).args.slice(2)] };
 }
 
 export function pveshCtStatus(node: string, vmid: number, action: 'start' | 'stop' | 'shutdown'): HostCommand {

@@ -1,4 +1,5 @@
 // `install <id>`: validate → lock → CT (the LXC backend) → runtime → blue → nginx on 80/443 → health gate → config, state, registry → running.
+import { placeHereOnly } from '../cluster/place.js';
 import { createContainer } from '../containers/create.js';
 import type { Context } from '../context.js';
 import { HealthCheckError, PxError, UsageError } from '../errors.js';
@@ -26,6 +27,8 @@ export interface InstallInput {
   writeConfig?: string;
   keepFailed: boolean;
   yes: boolean;
+  /** `--node` (or a stack's `node:`): only this node, since an instance needs pct exec throughout. */
+  node?: string;
 }
 
 export interface InstallResult {
@@ -42,6 +45,9 @@ export interface InstallResult {
 export async function installInstance(ctx: Context, input: InstallInput): Promise<InstallResult> {
   const { instance: inst } = input;
   const { id, app, config } = inst;
+  // Runtime, deploys, nginx and the health gate all run through pct exec: this node only, said before anything runs.
+  const placed = await placeHereOnly(ctx, input.node ?? inst.spec.container.node, `instance ${id}`, 'blue/green instances need pct exec');
+  if (placed.reason) ctx.report.info(placed.reason);
   const appConfig = await prepareAppConfig(ctx.paths, id, app, config);
   return ctx.effects.withLock(id, 'install', async () => {
     const before = await readInstanceState(ctx.paths, id);
@@ -49,7 +55,7 @@ export async function installInstance(ctx: Context, input: InstallInput): Promis
     if (before) throw new UsageError(`instance ${id} is already installed (CT ${before.container_id}, ${before.status})`, `use \`pxdeploy update ${id}\`, or \`pxdeploy uninstall ${id}\` first`);
     if (input.writeConfig !== undefined) await ctx.effects.writeFile(inst.file, input.writeConfig, { mode: 0o640 });
 
-    const ct = await createContainer(ctx, { spec: inst.spec, lineOf: inst.lineOf, file: inst.file, yes: input.yes });
+    const ct = await createContainer(ctx, { spec: inst.spec, lineOf: inst.lineOf, file: inst.file, yes: input.yes, ...(placed.node ? { node: placed.node } : {}) });
     const vmid = ct.vmid;
     const ip = config.container.network.ip === 'dhcp' ? ct.ip : config.container.network.ip.split('/')[0];
     const url = `http://${ip ?? config.container.hostname}/`;

@@ -127,19 +127,22 @@ export function entrypointOf(c: OciImageConfig): string | undefined {
   return cmd.length > 0 && cmd[0] !== '/sbin/init' ? cmd.map(shellQuote).join(' ') : undefined;
 }
 
-export async function deriveAppArchive(ctx: Context, archive: string, name: string, changes: ImageChanges): Promise<DerivedArchive> {
+/** `outDir`: a storage's template cache, for a CT made on another node (which sees storages, not this host's scratch). */
+export async function deriveAppArchive(ctx: Context, archive: string, name: string, changes: ImageChanges, outDir?: string): Promise<DerivedArchive> {
   const img = await ctx.effects.afterApply(`read the image config in ${archive}`, () => readArchiveImage(archive), undefined);
   const entrypoint = img ? entrypointOf(img.config) : undefined;
   const expected = { env: img ? mergeEnv(img.config.env, changes.env) : changes.env, ...(entrypoint ? { entrypoint } : {}) };
   if (img && !imageNeedsChanges(img, changes)) return { path: archive, temporary: false, expected };
   const work = path.join(ctx.paths.scratchDir, `derive-${name}`);
-  const out = path.join(ctx.paths.scratchDir, `${name}.tar`);
+  const out = outDir === undefined ? path.join(ctx.paths.scratchDir, `${name}.tar`) : path.join(outDir, `pxdeploy-app-${name}.tar`);
   await ctx.effects.remove(work);
   await ctx.effects.mkdir(work, { mode: 0o700 });
   const docs = img ? derivedDocuments(img, changes) : { files: { 'index.json': '(known after pull)' }, manifestDigest: '' };
   await ctx.effects.run(tarExtract(archive, work));
   // The old manifest and config blobs stay (unreferenced, a few hundred bytes); index.json is replaced.
   for (const [member, text] of Object.entries(docs.files)) await ctx.effects.writeFile(path.join(work, member), text, { mode: 0o600 });
+  // Made 0600 first: tar keeps an existing file's mode, and a shared template cache is world-readable.
+  if (outDir !== undefined) await ctx.effects.writeFile(out, '', { mode: 0o600 });
   await ctx.effects.run(tarCreate(out, work, ['oci-layout', 'index.json', 'blobs']));
   await ctx.effects.remove(work);
   return { path: out, temporary: true, expected };

@@ -47,10 +47,14 @@ interface Done {
 }
 
 /** Add tags to a CT (apps and templates are made by code that does not know the stack). */
-async function ensureTags(ctx: Context, vmid: number, tags: readonly string[]): Promise<void> {
-  const have = parsePctConfig((await runPve(ctx.effects, pctConfig(vmid))).stdout).tags ?? [];
+async function ensureTags(ctx: Context, vmid: number, tags: readonly string[], node?: string): Promise<void> {
+  // A CT on another node is read and set through the API there.
+  const { readCtConfig, pveshSetCt, remoteNodeOf } = await import('../cluster/remote-ct.js');
+  const remote = remoteNodeOf(ctx, node);
+  const have = (await readCtConfig(ctx, vmid, remote)).tags ?? [];
   if (tags.every((t) => have.includes(t))) return;
-  await runPve(ctx.effects, pctSet(vmid, { tags: [...new Set([...have, ...tags])].sort() }));
+  const set = { tags: [...new Set([...have, ...tags])].sort() };
+  await runPve(ctx.effects, remote ? pveshSetCt(remote, vmid, set) : pctSet(vmid, set));
 }
 
 /** A `~`: resources through ct set's logic (hot-plug or pending), net0 and tags with pct set, a failed provisioning resumed. */
@@ -91,15 +95,18 @@ async function create(ctx: Context, stack: Stack, p: PlannedResource): Promise<D
   switch (r.kind) {
     case 'container': {
       const { createContainer } = await import('../containers/create.js');
+      const { placeContainer } = await import('../cluster/place.js');
       const s = stack.specs[p.name]!;
-      const c = await createContainer(ctx, { spec: s.spec, lineOf: s.lineOf, file: s.file, ...(r.file ? { specFile: s.file } : {}), yes: true });
+      // container.node, else on a cluster the placement choice (a single node asks nothing).
+      const placed = await placeContainer(ctx, s.spec);
+      const c = await createContainer(ctx, { spec: s.spec, lineOf: s.lineOf, file: s.file, ...(r.file ? { specFile: s.file } : {}), yes: true, ...(placed.node ? { node: placed.node } : {}) });
       return { vmid: c.vmid, detail: `CT ${c.vmid}${c.ip ? `, ${c.ip}` : ''}` };
     }
     case 'template': {
       const { buildTemplate } = await import('../templates/build.js');
       // A rebuild goes to a new vmid (build.ts makes it, then destroys the old one): the file's vmid is for the first build.
       const first = p.action === '+';
-      const { record } = await buildTemplate(ctx, { name: r.name ?? p.name, specFile: stack.specFiles[p.name]!, ...(first && r.vmid !== undefined ? { vmid: r.vmid } : {}), ...(r.storage ? { storage: r.storage } : {}), rebuild: !first, tags: [stack.tag] });
+      const { record } = await buildTemplate(ctx, { name: r.name ?? p.name, specFile: stack.specFiles[p.name]!, ...(first && r.vmid !== undefined ? { vmid: r.vmid } : {}), ...(r.storage ? { storage: r.storage } : {}), rebuild: !first, tags: [stack.tag], ...(r.node ? { node: r.node } : {}) });
       return { vmid: record.vmid, detail: `template ${record.vmid} on ${record.storage}` };
     }
     case 'clone': {
@@ -115,6 +122,7 @@ async function create(ctx: Context, stack: Stack, p: PlannedResource): Promise<D
         tags: [...new Set([stack.tag, ...r.tags])],
         ...(r.memory !== undefined ? { memory: r.memory } : {}),
         ...(r.cores !== undefined ? { cores: r.cores } : {}),
+        ...(r.node ? { node: r.node } : {}),
       });
       if (r.swap !== undefined) {
         const { setContainerResources } = await import('../containers/resources.js');
@@ -135,8 +143,9 @@ async function create(ctx: Context, stack: Stack, p: PlannedResource): Promise<D
         allowEnv: [],
         gpu: false,
         auth: {},
+        ...(r.node ? { node: r.node } : {}),
       });
-      await ctx.effects.afterApply(`tag CT of app ${a.hostname} with ${stack.tag}`, () => ensureTags(ctx, a.vmid, [stack.tag]), undefined);
+      await ctx.effects.afterApply(`tag CT of app ${a.hostname} with ${stack.tag}`, () => ensureTags(ctx, a.vmid, [stack.tag], a.node), undefined);
       return { vmid: a.vmid, detail: `CT ${a.vmid}, ${a.url}` };
     }
     case 'instance': {
@@ -144,7 +153,7 @@ async function create(ctx: Context, stack: Stack, p: PlannedResource): Promise<D
       const { loadApp } = await import('../instances/load.js');
       const inst = stack.instances[p.name]!;
       const id = r.id ?? p.name;
-      const i = await installInstance(ctx, { instance: { id, file: ctx.paths.instanceConfig(id), config: inst.config, spec: inst.spec, lineOf: inst.lineOf, app: await loadApp(inst.config.app) }, writeConfig: inst.text, keepFailed: false, yes: true });
+      const i = await installInstance(ctx, { instance: { id, file: ctx.paths.instanceConfig(id), config: inst.config, spec: inst.spec, lineOf: inst.lineOf, app: await loadApp(inst.config.app) }, writeConfig: inst.text, keepFailed: false, yes: true, ...(r.node ? { node: r.node } : {}) });
       return { vmid: i.vmid, detail: `CT ${i.vmid}, ${i.url}` };
     }
   }

@@ -115,13 +115,14 @@ function taken(stack: Stack, name: string, ct: ClusterLxc | undefined): string |
 function describe(stack: Stack, name: string): string {
   const r = stack.resources[name]!;
   const vmid = wantedVmid(stack, name);
-  const at = vmid === undefined ? '' : `, vmid ${vmid}`;
+  const node = r.kind === 'container' ? stack.specs[name]?.spec.container.node : r.node;
+  const at = `${vmid === undefined ? '' : `, vmid ${vmid}`}${node === undefined ? '' : `, on node ${node}`}`;
   switch (r.kind) {
     case 'container': return `container ${hostnameOf(stack, name)}${at}`;
     case 'template': return `template ${r.name ?? name} from ${r.file}${at}`;
     case 'clone': return `clone of ${r.template}${at}${r.ip ? `, ${r.ip}` : ''}`;
     case 'app': return `app ${r.package}${at}${r.ip ? `, ${r.ip}` : ''}`;
-    case 'instance': return `instance ${r.id ?? name} from ${r.file}`;
+    case 'instance': return `instance ${r.id ?? name} from ${r.file}${node === undefined ? '' : `, on node ${node}`}`;
   }
 }
 

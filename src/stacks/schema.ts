@@ -1,7 +1,7 @@
 // The stack.yaml schema: a stack name and named resources (container, template, clone, app, instance), each with depends_on.
 import { z } from 'zod';
 import { isIPv4 } from '../config/schema/net.js';
-import { storageId } from '../config/schema/names.js';
+import { nodeName, storageId } from '../config/schema/names.js';
 import { networkSchema } from '../config/schema/network.js';
 import { DNS_LABEL, intBetween, matching } from '../config/schema/primitives.js';
 import { containerSpecSchema } from '../config/schema/spec.js';
@@ -25,6 +25,8 @@ const gateway = z.string().superRefine((s, ctx) => {
 const tag = matching(/^[a-z0-9_][a-z0-9_+.-]*$/, 'is not a tag: lower-case letters, digits, "_", "-", "+" and "."');
 /** A file path, relative to the stack file's directory unless absolute. */
 const file = z.string().min(1);
+/** The node to make it on (`--node`); a container says it in its spec (`container.node`). */
+const node = nodeName().optional();
 
 const containerResource = z
   .object({
@@ -46,6 +48,7 @@ const templateResource = z
     file,
     vmid,
     storage: storageId().optional(),
+    node,
     depends_on: dependsOn,
   })
   .strict();
@@ -65,6 +68,7 @@ const cloneResource = z
     cores: intBetween(1, 128).optional(),
     swap: intBetween(0, 524288).optional(),
     tags: z.array(tag).default([]),
+    node,
     depends_on: dependsOn,
   })
   .strict();
@@ -81,6 +85,7 @@ const appResource = z
     storage: storageId().optional(),
     /** The package's environment variables (`--set KEY=VALUE`). */
     set: z.record(z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    node,
     depends_on: dependsOn,
   })
   .strict();
@@ -92,6 +97,7 @@ const instanceResource = z
     id: resourceName.optional(),
     /** The instance config (`install <id> -f`). */
     file,
+    node,
     depends_on: dependsOn,
   })
   .strict();

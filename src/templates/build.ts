@@ -17,6 +17,7 @@ import { runPve } from '../host/pve-run.js';
 import { parseClusterLxc, pveshClusterResourcesVm } from '../host/pvesh.js';
 import { parsePvesmStatus, pvesmStatus } from '../host/pvesm.js';
 import { assertSafeId } from '../state/paths.js';
+import { placeHereOnly } from '../cluster/place.js';
 import { cleanForCloning } from './identity.js';
 import { linkedClonesOf } from './linked-clones.js';
 import { readTemplates, saveTemplate, type TemplateRecord } from './state.js';
@@ -28,6 +29,8 @@ export interface BuildTemplateOptions {
   vmid?: number;
   storage?: string;
   rebuild?: boolean;
+  /** `--node` (or a stack's `node:`): only this node, since building needs pct exec. */
+  node?: string;
   /** Extra tags on the template CT (e.g. a stack's); not part of the spec hash, and not copied to clones when `pxstack-*`. */
   tags?: string[];
 }
@@ -91,10 +94,12 @@ async function buildVmid(ctx: Context, opts: BuildTemplateOptions, spec: Contain
   return leftover?.vmid ?? freeVmidInRange(ctx, 'templates', range);
 }
 
-export async function buildTemplate(ctx: Context, opts: BuildTemplateOptions): Promise<{ record: TemplateRecord; changed: boolean }> {
+export async function buildTemplate(ctx: Context, opts: BuildTemplateOptions): Promise<{ record: TemplateRecord; changed: boolean; placement?: string }> {
   assertSafeId(opts.name);
   checkTags(opts.tags);
   const { spec: loaded, lineOf } = await loadContainerSpecSource(opts.specFile);
+  // Provisioning, cleaning for cloning and `pct template` all need pct exec: this node only, refused up front otherwise.
+  const placed = await placeHereOnly(ctx, opts.node ?? loaded.container.node, `template ${opts.name}`, 'provisioning, cleaning for cloning and `pct template` need pct exec');
   const config = await readNodeConfig(ctx.effects, ctx.paths);
   const hash = templateSpecHash(loaded);
 
@@ -110,7 +115,7 @@ export async function buildTemplate(ctx: Context, opts: BuildTemplateOptions): P
     if (existing && existing.vmid === vmid && (await isTemplate(ctx, vmid)) === true) await destroyTemplate(ctx, vmid);
 
     ctx.report.info(`building template ${opts.name} as CT ${vmid} on ${storage}`);
-    const made = await createContainer(ctx, { spec, lineOf, file: opts.specFile, specFile: opts.specFile, vmid, yes: ctx.flags.yes });
+    const made = await createContainer(ctx, { spec, lineOf, file: opts.specFile, specFile: opts.specFile, vmid, yes: ctx.flags.yes, ...(placed.node ? { node: placed.node } : {}) });
     if (made.outcome === 'unchanged') await resumeLeftover(ctx, vmid, config.id_ranges.templates);
 
     const target = { vmid, ostype: await ctx.effects.afterApply(`read the ostype of CT ${vmid}`, async () => parsePctConfig((await runPve(ctx.effects, pctConfig(vmid))).stdout).ostype ?? 'debian', 'debian') };
@@ -130,7 +135,7 @@ export async function buildTemplate(ctx: Context, opts: BuildTemplateOptions): P
     };
     await saveTemplate(ctx.effects, ctx.paths, record);
     if (existing && existing.vmid !== vmid && (await isTemplate(ctx, existing.vmid)) === true) await destroyTemplate(ctx, existing.vmid);
-    return { record, changed: true };
+    return { record, changed: true, ...(placed.reason ? { placement: placed.reason } : {}) };
   });
 }
 

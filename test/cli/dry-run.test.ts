@@ -184,6 +184,11 @@ cases['clone'] = [
   { args: ['clone', 'ghost', '--hostname', 'web1'], code: 3 },
   { args: ['clone', 'stubbed', '--hostname', 'Web_1'], code: 2 },
 ];
+// Issue 12 item 5: --node on every command that creates; a single node asks only for the node list when another node is named.
+const clusterNodes = { 'pvesh get /nodes --output-format json': readFileSync(path.join(repoRoot, 'test/unit/cluster/fixtures/nodes.json'), 'utf8') };
+cases['app install']!.push({ args: ['app', 'install', 'demo', '--ip', '10.203.0.136/24', '--node', 'pvex9'], code: 2, answers: clusterNodes });
+cases['template build']!.push({ args: ['template', 'build', 'stubbed', '-f', fixtures('ct-stubbed.yaml'), '--node', 'pvex2'], code: 2, answers: clusterNodes });
+cases['clone']!.push({ args: ['clone', 'stubbed', '--hostname', 'web1', '--vmid', '260', '--ip', '10.203.0.100/24', '--node', 'pvex9'], code: 2, arrange: recordTemplate, answers: { ...clusterEmpty, 'pct config 960': TPL_CONFIG, ...clusterNodes } });
 cases['ct set'] = [
   {
     args: ['ct', 'set', '205', '--memory', '512'],

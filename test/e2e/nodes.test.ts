@@ -1,6 +1,6 @@
-// E2E on pvesim's several-nodes mode: placement by free memory (and why), --node, create through pvesh on another node, cluster-wide locks in /etc/pve/priv/lock.
+// E2E on pvesim's several-nodes mode: placement by free memory (and why), --node, create through pvesh on another node (ct create, app install), clone --node refused from local storage, cluster-wide locks in /etc/pve/priv/lock.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX_TEMPLATE, makeRoot, pvesimBin, pxdeployAsync, repoRoot } from '../helpers/cli.js';
@@ -13,6 +13,10 @@ const SMALL = 'pvex3';
 const PLACED = 590; // no --node: lands on BIG
 const FORCED = 591; // --node SMALL
 const REFUSED = 592; // never created (unknown node, provisioning on another node, lock held)
+const APP = 593; // app install demo without --node: lands on BIG, 10.203.0.138
+const TPL = 594; // a template on this node (pve), on local-lvm
+const CLONE = 595; // never created: clone --node of TPL to another node is refused (local storage)
+const APP_IP = '10.203.0.138';
 
 /** A pxdeploy root whose /etc/pve is pvesim's: two roots stand for two nodes sharing pmxcfs. */
 function nodeRoot(): string {
@@ -22,6 +26,8 @@ function nodeRoot(): string {
   return root;
 }
 const rootA = nodeRoot();
+// App volumes live under the root: the unprivileged CT's uid 100000 must be able to traverse it.
+chmodSync(rootA, 0o755);
 const rootB = nodeRoot();
 const specs = makeRoot('pxdeploy-nodes-specs-');
 
@@ -58,7 +64,7 @@ function removeCt(vmid: number): void {
 }
 
 function cleanup(): void {
-  for (const vmid of [PLACED, FORCED, REFUSED]) removeCt(vmid);
+  for (const vmid of [PLACED, FORCED, REFUSED, APP, TPL, CLONE]) removeCt(vmid);
   for (const node of [BIG, SMALL]) {
     rmSync(path.join(NODES, node, 'sim-memory'), { force: true });
     for (const dir of [path.join(NODES, node, 'lxc'), path.join(NODES, node)]) {
@@ -134,6 +140,56 @@ describe('placement on two extra nodes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`on node ${SMALL}: provisioning, devices and host bind mounts need pct exec and host paths on the CT's own node`);
     expect(existsSync(confOf(SMALL, REFUSED))).toBe(false);
+  });
+});
+
+describe('app install and clone on a cluster', () => {
+  it('app install demo without --node: placed on the node with more free memory, made there through pvesh, healthy over HTTP; updated and removed through pvesh', async () => {
+    const r = await pxdeployAsync(['app', 'install', 'demo', '--hostname', 'e2e-nodes-app', '--vmid', String(APP), '--ip', `${APP_IP}/24`, '--gateway', '10.203.0.1', '--yes'], { root: rootA });
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`placed on ${BIG}: 60.0 GiB free, has local-lvm, local and vmbr0;`);
+    expect(r.stdout).toContain(`installed e2e-nodes-app (CT ${APP} on ${BIG}, sha256:`);
+    expect(existsSync(confOf(BIG, APP))).toBe(true);
+    expect(existsSync(confOf('pve', APP))).toBe(false);
+    expect((await fetch(`http://${APP_IP}:3456/health`)).status).toBe(200);
+    const state = JSON.parse(readFileSync(path.join(rootA, 'var/lib/pxdeploy/apps/e2e-nodes-app.json'), 'utf8')) as { node: string; vmid: number };
+    expect(state).toMatchObject({ node: BIG, vmid: APP });
+    // The derived archive (env baked in) went into the template cache for the other node, and is gone again.
+    expect(existsSync(path.join(SIM, 'storage/local/template/cache/pxdeploy-app-e2e-nodes-app.tar'))).toBe(false);
+
+    // update recreates it there through pvesh (config read, delete, create, start), same vmid and address.
+    const up = await pxdeployAsync(['app', 'update', 'e2e-nodes-app', '--tag', '2.0'], { root: rootA });
+    expect(up.stderr).not.toMatch(/^error/m);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`updated e2e-nodes-app (CT ${APP}) 1.0 → 2.0`);
+    expect(existsSync(confOf(BIG, APP))).toBe(true);
+    expect(await (await fetch(`http://${APP_IP}:3456/version`)).text()).toContain('2.0');
+
+    const rm = await pxdeployAsync(['app', 'remove', 'e2e-nodes-app', '--yes'], { root: rootA });
+    expect(rm.code).toBe(0);
+    expect(existsSync(confOf(BIG, APP))).toBe(false);
+  });
+
+  it('clone --node of a template on local storage to another node: refused in one line, nothing cloned', async () => {
+    expect(onNode('pve', 'pct', ['create', String(TPL), BUSYBOX_TEMPLATE, '--storage', 'local-lvm', '--hostname', 'e2e-nodes-tpl']).code).toBe(0);
+    expect(onNode('pve', 'pct', ['template', String(TPL)]).code).toBe(0);
+    const file = path.join(rootA, 'var/lib/pxdeploy/templates.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const record = { name: 'e2e-nodes-tpl', vmid: TPL, node: 'pve', storage: 'local-lvm', specHash: 'a'.repeat(64), builtAt: '2026-12-02T10:00:00.000Z' };
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, templates: [record] }));
+
+    const r = await pxdeployAsync(['clone', 'e2e-nodes-tpl', '--hostname', 'e2e-nodes-clone', '--vmid', String(CLONE), '--ip', '10.203.0.139/24', '--node', SMALL], { root: rootA });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`error: clone of template 'e2e-nodes-tpl' to node ${SMALL}: its disk is on local-lvm, local to pve, and PVE clones to another node only from shared storage`);
+    expect([BIG, SMALL, 'pve'].some((n) => existsSync(confOf(n, CLONE)))).toBe(false);
+  });
+
+  it('template build --node <another> is refused: building needs pct exec there', async () => {
+    const tpl = await pxdeployAsync(['template', 'build', 'e2e-nodes-x', '-f', spec('tplx', REFUSED, '10.203.0.139'), '--node', SMALL, '--yes'], { root: rootB });
+    expect(tpl.code).toBe(2);
+    expect(tpl.stderr.split('\n')[0]).toBe(`error: template e2e-nodes-x on node ${SMALL}: provisioning, cleaning for cloning and \`pct template\` need pct exec on the CT's own node, which pxdeploy here cannot reach`);
+    expect([BIG, SMALL, 'pve'].some((n) => existsSync(confOf(n, REFUSED)))).toBe(false);
   });
 });
 

@@ -3,8 +3,8 @@ import type { ContainerSpec } from '../../config/schema/spec.js';
 import type { HealthCheck } from '../../catalog/schema.js';
 import type { Context } from '../../context.js';
 import { ExitCode, HealthCheckError, PxError } from '../../errors.js';
-import { parsePctConfig, pctConfig, type PctConfig } from '../../host/pct.js';
-import { runPve } from '../../host/pve-run.js';
+import type { PctConfig } from '../../host/pct.js';
+import { readCtConfig } from '../../cluster/remote-ct.js';
 import { waitForIpv4 } from '../../containers/wait.js';
 import { deriveAppArchive, type DerivedArchive } from '../../oci/derive.js';
 import { healthUrl, waitHealthy } from '../../apps/health.js';
@@ -28,6 +28,9 @@ export interface OciBackendInput {
   health: HealthCheck;
   /** What secrets look like in a mismatch message. */
   secretKeys: readonly string[];
+  /** Another node: the config is read through the API, and a derived archive goes into `derivedDir` (a storage's cache). */
+  node?: string;
+  derivedDir?: string;
 }
 
 /** Every difference between what was set and what `pct config` shows; secret values never printed. */
@@ -52,7 +55,7 @@ export function ociBackend(input: OciBackendInput): ContainerBackend {
   return {
     kind: 'oci',
     async template(ctx: Context, spec: ContainerSpec) {
-      const derived = await deriveAppArchive(ctx, input.archive, spec.container.hostname, { env: input.env, ...(input.user ? { user: input.user } : {}) });
+      const derived = await deriveAppArchive(ctx, input.archive, spec.container.hostname, { env: input.env, ...(input.user ? { user: input.user } : {}) }, input.derivedDir);
       expected = derived.expected;
       return { ostemplate: derived.path, release: async () => (derived.temporary ? ctx.effects.remove(derived.path) : undefined) };
     },
@@ -60,8 +63,8 @@ export function ociBackend(input: OciBackendInput): ContainerBackend {
       if (!expected) return;
       const want = expected;
       const mismatches = await ctx.effects.afterApply(
-        `read back env and entrypoint of CT ${vmid} from pct config and compare`,
-        async () => configMismatches(parsePctConfig((await runPve(ctx.effects, pctConfig(vmid))).stdout), want, input.user, input.secretKeys),
+        `read back env and entrypoint of CT ${vmid} from ${input.node === undefined ? 'pct config' : 'its config through the API'} and compare`,
+        async () => configMismatches(await readCtConfig(ctx, vmid, input.node), want, input.user, input.secretKeys),
         [],
       );
       if (mismatches.length > 0) throw new AppConfigMismatchError(vmid, mismatches);

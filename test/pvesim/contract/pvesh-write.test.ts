@@ -1,4 +1,4 @@
-// Contract: pvesh create/delete on CTs (POST /nodes/{node}/lxc, status/start|stop|shutdown, DELETE) locally and proxied to another node; sim-memory.
+// Contract: pvesh create/set/delete on CTs (POST /nodes/{node}/lxc, …/clone, status/start|stop|shutdown, PUT …/config, DELETE) locally and proxied to another node; sim-memory.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { BUSYBOX, configPath, NODE, removeCt, removeNodeDir, ROOT, sim } from '.
 const LOCAL = 7180; // on the local node
 const REMOTE = 7181; // on pvec2
 const TEMPLATE_CT = 7182; // a template: starting it fails inside the worker
+const CLONED = 7183; // a clone of TEMPLATE_CT through the API
 const OTHER = 'pvec2';
 const IP = '10.203.0.140';
 const TEMPLATE = `local:vztmpl/${BUSYBOX}`;
@@ -16,6 +17,7 @@ const pvesh = (args: string[], node?: string) => sim('pvesh', args, node ? { nod
 
 const cleanup = (): void => {
   removeCt(LOCAL);
+  removeCt(CLONED);
   removeCt(TEMPLATE_CT);
   removeCt(REMOTE, OTHER);
   fs.rmSync(simMemory, { force: true });
@@ -109,10 +111,45 @@ describe('pvesh create/delete proxied to another node', () => {
     expect(r.stderr).toMatch(new RegExp(`^CT ${REMOTE} not running\\nproxy handler failed: command 'pvesh --noproxy create /nodes/${OTHER}/lxc/${REMOTE}/status/stop .*' failed: exit code 255\\n$`));
   });
 
+  it('set config on the other node: proxied, nothing printed (the method returns null), the change made there', () => {
+    const r = pvesh(['set', `/nodes/${OTHER}/lxc/${REMOTE}/config`, '--memory', '200', '--tags', 'pw;proxied']);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(configPath(REMOTE, OTHER), 'utf8')).toMatch(/^memory: 200$/m);
+    expect(fs.readFileSync(configPath(REMOTE, OTHER), 'utf8')).toMatch(/^tags: proxied;pw$/m);
+  });
+
   it('delete --purge on the other node removes the CT', () => {
     const r = pvesh(['delete', `/nodes/${OTHER}/lxc/${REMOTE}`, '--purge', '--force']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(UPID(OTHER, 'vzdestroy', String(REMOTE)));
     expect(fs.existsSync(configPath(REMOTE, OTHER))).toBe(false);
+  });
+});
+
+describe('pvesh clone (POST …/lxc/{vmid}/clone) and set (PUT …/config)', () => {
+  it('clone of a template: pct clone\'s parameters with newid in the body, a vzclone task, the clone on the node', () => {
+    const r = pvesh(['create', `/nodes/${NODE}/lxc/${TEMPLATE_CT}/clone`, '--newid', String(CLONED), '--hostname', 'pw3', '--full', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`create full clone of mountpoint rootfs \\(local-lvm:base-${TEMPLATE_CT}-disk-0\\)\\n[\\s\\S]*${UPID(NODE, 'vzclone', String(TEMPLATE_CT)).source}\\n$`));
+    expect(fs.readFileSync(configPath(CLONED), 'utf8')).toMatch(/^hostname: pw3$/m);
+  });
+
+  it('set config: exit 0, nothing printed, the config changed; a bad value is a parameter error (400 → 255)', () => {
+    const r = pvesh(['set', `/nodes/localhost/lxc/${CLONED}/config`, '--memory', '256', '--net0', `name=eth0,bridge=vmbr0,ip=${IP}/24`]);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const conf = fs.readFileSync(configPath(CLONED), 'utf8');
+    expect(conf).toMatch(/^memory: 256$/m);
+    expect(conf).toMatch(new RegExp(`^net0: name=eth0,bridge=vmbr0,.*ip=${IP.replace(/\./g, '\\.')}/24`, 'm'));
+    const bad = pvesh(['set', `/nodes/${NODE}/lxc/${CLONED}/config`, '--memory', 'lots']);
+    expect(bad.code).toBe(255);
+    expect(bad.stderr).toContain('memory');
+  });
+
+  it('--target another node with the template on local storage is refused before the worker, as PVE does', () => {
+    fs.mkdirSync(path.join(ROOT, 'etc/pve/nodes', OTHER, 'lxc'), { recursive: true });
+    const r = pvesh(['create', `/nodes/${NODE}/lxc/${TEMPLATE_CT}/clone`, '--newid', '7184', '--full', '1', '--target', OTHER]);
+    expect(r.code).toBe(255);
+    expect(r.stderr).toBe(`can't clone CT to node '${OTHER}' (CT uses local storage)\n`);
+    expect(fs.existsSync(configPath(7184, OTHER))).toBe(false);
   });
 });

@@ -40,10 +40,6 @@ export function printResult(data: unknown, params: Record<string, string>): void
   else process.stdout.write(formatText(data, params.noborder !== '1', params.noheader !== '1'));
 }
 
-const notSimulated = (verb: string): Handler => () => {
-  throw new PveError(`pvesim: 'pvesh ${verb}' is not simulated\n`);
-};
-
 const apiPathArgs = { args: ['api_path'], params: { api_path: { type: 'string' } } as Record<string, ParamDef>, rawArgs: true, usageArgs: '<api_path> [OPTIONS] [FORMAT_OPTIONS]' };
 
 export const pveshTool: ToolSpec = {
@@ -51,7 +47,7 @@ export const pveshTool: ToolSpec = {
   commands: {
     get: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => ({ rawArgv }) => get(rawArgv ?? []) },
     create: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => (await import('./lxc-write.js')).pveshWrite('create') },
-    set: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => notSimulated('set') },
+    set: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => (await import('./lxc-write.js')).pveshWrite('set') },
     delete: { apiClass: 'PVE::CLI::pvesh', ...apiPathArgs, load: async () => (await import('./lxc-write.js')).pveshWrite('delete') },
   },
 };

@@ -1,4 +1,4 @@
-// pvesh create|delete on a node's CTs (POST /nodes/{node}/lxc, …/status/{start,stop,shutdown}, DELETE …/lxc/{vmid}): pct's code as a sync task, proxied to another node.
+// pvesh create|set|delete on a node's CTs (POST /nodes/{node}/lxc, …/clone, …/status/{start,stop,shutdown}, PUT …/config, DELETE …/lxc/{vmid}): pct's code, proxied to another node.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,15 +13,15 @@ import { pctTool } from '../pct/commands.js';
 import { formatParams, printResult } from './commands.js';
 import { resolveNode } from './resources.js';
 
-type Verb = 'create' | 'delete';
+type Verb = 'create' | 'set' | 'delete';
 
 interface WriteRoute {
   verb: Verb;
   pattern: RegExp;
   /** The API method's parameters (those not in the path). */
   params: () => Record<string, ParamDef>;
-  /** The UPID's task type and id (`vzcreate`, `<vmid>`), as PVE's API code names them. */
-  task: (m: RegExpExecArray, p: Record<string, string>) => { type: string; id: string };
+  /** The UPID's task type and id (`vzcreate`, `<vmid>`), as PVE's API code names them; none: the method returns null (PUT config). */
+  task?: (m: RegExpExecArray, p: Record<string, string>) => { type: string; id: string };
   /** pct's handler for the same work; it runs the worker (output on stdout, error on stderr). */
   run: (m: RegExpExecArray, p: Record<string, string>) => Promise<number | void>;
 }
@@ -49,6 +49,11 @@ async function createCt(p: Record<string, string>): Promise<number | void> {
   }
 }
 
+function withoutVmid(name: string): Record<string, ParamDef> {
+  const { vmid: _v, ...rest } = pctTool.commands[name]!.params;
+  return rest;
+}
+
 const ctPath = '^\\/nodes\\/([^/]+)\\/lxc\\/(\\d+)';
 
 const routes: WriteRoute[] = [
@@ -63,14 +68,26 @@ const routes: WriteRoute[] = [
     (action): WriteRoute => ({
       verb: 'create',
       pattern: new RegExp(`${ctPath}\\/status\\/${action}$`),
-      params: () => {
-        const { vmid: _v, ...rest } = pctTool.commands[action]!.params;
-        return action === 'stop' ? { ...rest, timeout } : rest;
-      },
+      params: () => (action === 'stop' ? { ...withoutVmid(action), timeout } : withoutVmid(action)),
       task: (m) => ({ type: `vz${action}`, id: m[2]! }),
       run: (m, p) => pctHandler(action, { ...p, vmid: m[2]! }),
     }),
   ),
+  {
+    // clone_vm: the same parameters as `pct clone` (which maps onto it), newid in the body.
+    verb: 'create',
+    pattern: new RegExp(`${ctPath}\\/clone$`),
+    params: () => withoutVmid('clone'),
+    task: (m) => ({ type: 'vzclone', id: m[2]! }),
+    run: (m, p) => pctHandler('clone', { ...p, vmid: m[2]! }),
+  },
+  {
+    // update_vm (PUT): synchronous, returns null; `pct set` is this method.
+    verb: 'set',
+    pattern: new RegExp(`${ctPath}\\/config$`),
+    params: () => withoutVmid('set'),
+    run: (m, p) => pctHandler('set', { ...p, vmid: m[2]! }),
+  },
   {
     verb: 'delete',
     pattern: new RegExp(`${ctPath}$`),
@@ -117,7 +134,7 @@ function proxy(node: string, verb: Verb, apiPath: string, params: Record<string,
   }
 }
 
-/** `pvesh create|delete <api_path> …`: no upid_exit post-handler, so a failed task still exits 0 after the UPID. */
+/** `pvesh create|set|delete <api_path> …`: no upid_exit post-handler, so a failed task still exits 0 after the UPID. */
 export function pveshWrite(verb: Verb): Handler {
   return async ({ rawArgv }) => {
     const argv = rawArgv ?? [];
@@ -131,11 +148,17 @@ export function pveshWrite(verb: Verb): Handler {
     const node = resolveNode(m[1]!);
     if (node !== simPaths().node) {
       if (params.noproxy === '1') throw new PveError('proxy loop detected - aborting\n');
-      printResult(proxy(node, verb, apiPath, params), params);
+      const result = proxy(node, verb, apiPath, params);
+      // A method returning null (PUT config) prints nothing, there as here.
+      if (route.task) printResult(result, params);
       return 0;
     }
     const apiParams: Record<string, string> = {};
     for (const [k, v] of Object.entries(params)) if (k !== 'api_path' && !(k in formatParams)) apiParams[k] = v;
+    if (!route.task) {
+      await route.run(m, apiParams);
+      return 0;
+    }
     const { type, id } = route.task(m, apiParams);
     const taskId = upid(node, type, id);
     await route.run(m, apiParams);
