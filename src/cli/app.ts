@@ -123,7 +123,7 @@ Examples:
       const { listApps } = await import('../apps/state.js');
       const apps = await listApps(ctx.paths);
       emit(io, { apps }, () =>
-        apps.length === 0 ? 'no apps installed' : renderTable(['APP', 'PACKAGE', 'VMID', 'IMAGE', 'URL'], apps.map((a) => [a.hostname, a.package, String(a.vmid), `${a.image}:${a.tag ?? a.digest.slice(0, 19)}`, a.url])),
+        apps.length === 0 ? 'no apps installed' : renderTable(['APP', 'PACKAGE', 'NODE', 'VMID', 'IMAGE', 'URL'], apps.map((a) => [a.hostname, a.package, a.node, String(a.vmid), `${a.image}:${a.tag ?? a.digest.slice(0, 19)}`, a.url])),
       );
     });
 
