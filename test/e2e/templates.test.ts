@@ -126,4 +126,11 @@ describe('ct set / ct resize', () => {
     expect(cfg).toMatch(/^rootfs: .*size=3G/m);
     expect((await run(['ct', 'set', String(C1), '--memory', '512'])).stdout).toBe(`CT ${C1}: no changes\n`);
   });
+
+  it('ct resize to a smaller size is refused before pct runs (exit 2), and the disk keeps its size', async () => {
+    const shrink = await run(['ct', 'resize', String(C1), 'rootfs', '1G']);
+    expect(shrink.code).toBe(2);
+    expect(shrink.stderr).toContain(`cannot shrink rootfs of CT ${C1} from 3G to 1G`);
+    expect(configOf(C1)).toMatch(/^rootfs: .*size=3G/m);
+  });
 });
