@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/backup/check-archive.js';
 import { openCommandStream } from '../../src/backup/instance/ct-stream.js';
 import { activeUnits, instanceRestoreTarget } from '../../src/backup/instance/restore-target.js';
-import { databasePlan } from '../../src/backup/instance/database.js';
+import { databasePlan, dumpCheck } from '../../src/backup/instance/database.js';
 import type { BackupRecord } from '../../src/backup/ops/backup-index.js';
 import { filesTarArgv, instanceBackupSource } from '../../src/backup/ops/instance-source.js';
 import { pruneBackups } from '../../src/backup/ops/prune.js';
@@ -254,5 +254,16 @@ describe('retention and the pre-update backup', () => {
       { file: '100.tar.gz', action: 'remove', reason: 'not selected by any keep rule' },
     ]);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tar.gz')).sort()).toEqual(['200.tar.gz', '400.tar.gz']);
+  });
+});
+
+describe('dumpCheck: a staged dump is validated before the app is stopped', () => {
+  it('SQLite must answer "ok" to its integrity check; pg_restore must read the archive; gzip must test the MySQL dump', () => {
+    const sqlite = dumpCheck({ type: 'sqlite', entry: 'database/notes.db', file: '/var/lib/notes/notes.db' }, '/s/database/notes.db');
+    expect(sqlite.argv).toEqual(['sqlite3', '-readonly', '/s/database/notes.db', 'PRAGMA integrity_check;']);
+    expect(sqlite.ok('ok\n')).toBe(true);
+    expect(sqlite.ok('*** in database main ***\nPage 3: btreeInitPage() returns error code 11\n')).toBe(false);
+    expect(dumpCheck({ type: 'postgresql', entry: 'database/app.dump', name: 'app' }, '/s/database/app.dump').argv).toEqual(['runuser', '-u', 'postgres', '--', 'pg_restore', '--list', '/s/database/app.dump']);
+    expect(dumpCheck({ type: 'mysql', entry: 'database/app.sql.gz', name: 'app' }, '/s/database/app.sql.gz').argv).toEqual(['gzip', '-t', '/s/database/app.sql.gz']);
   });
 });

@@ -55,3 +55,14 @@ export function mysqlRestoreArgv(file: string): string[] {
 export function sqliteFiles(db: string): string[] {
   return [db, `${db}-wal`, `${db}-shm`];
 }
+
+/**
+ * Checks a staged dump before anything is stopped (seed 001: "validate database dump integrity before
+ * importing"): SQLite's own integrity check, pg_restore reading the archive's table of contents, gzip's
+ * test of a MySQL dump. `ok` says whether the command's answer means intact.
+ */
+export function dumpCheck(db: DatabasePlan, file: string): { argv: string[]; ok: (stdout: string) => boolean } {
+  if (db.type === 'sqlite') return { argv: ['sqlite3', '-readonly', file, 'PRAGMA integrity_check;'], ok: (out) => out.trim() === 'ok' };
+  if (db.type === 'postgresql') return { argv: ['runuser', '-u', 'postgres', '--', 'pg_restore', '--list', file], ok: () => true };
+  return { argv: ['gzip', '-t', file], ok: () => true };
+}

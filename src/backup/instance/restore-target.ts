@@ -11,7 +11,8 @@ import { describeProbes, healthGate } from '../../instances/health-gate.js';
 import type { LoadedInstance } from '../../instances/load.js';
 import type { InstanceState } from '../../state/instance-state.js';
 import type { DataSwap, RestorableDir, RestoreTarget } from '../ops/source.js';
-import { mysqldumpArgv, mysqlRestoreArgv, pgDumpArgv, pgRestoreArgv, sqliteFiles, type DatabasePlan } from './database.js';
+import { BackupArchiveError } from '../errors.js';
+import { dumpCheck, mysqldumpArgv, mysqlRestoreArgv, pgDumpArgv, pgRestoreArgv, sqliteFiles, type DatabasePlan } from './database.js';
 
 /** Host `tar` of just the entries to restore, owners kept as numbers (the CT's own ids). */
 export function hostTarArgv(file: string, dir: string, entries: readonly string[]): { file: string; args: string[]; timeoutMs: number } {
@@ -110,6 +111,15 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
       await inCt(ctx, vmid, ['mkdir', '-p', '-m', '0700', staging]);
       await inCt(ctx, vmid, ['tar', '-xf', ctTar, '--numeric-owner', '-C', staging], { timeoutMs: 60 * 60_000 });
       await inCt(ctx, vmid, ['rm', '-f', ctTar]);
+      if (db) {
+        // A dump that would not import is found while the app still serves: the restore stops before any swap.
+        const check = dumpCheck(db, `${staging}/${db.entry}`);
+        const r = await inCt(ctx, vmid, check.argv, { readOnly: true, allowFailure: true, timeoutMs: 60 * 60_000 });
+        if (r.exitCode !== 0 || !check.ok(r.stdout)) {
+          const why = (r.stdout + r.stderr).trim().split('\n')[0] || `exit ${r.exitCode}`;
+          throw new BackupArchiveError(db.entry, 'corrupt', `fails its integrity check in CT ${vmid} (${check.argv.slice(0, 2).join(' ')}): ${why}`);
+        }
+      }
     },
     async swapIn(ctx) {
       if (db?.type === 'sqlite') {
