@@ -11,6 +11,8 @@ export const TOP_LEVEL = {
   environment: 'file',
   database: 'dir',
   files: 'dir',
+  /** pxdeploy's own configuration of what was backed up (an instance's /etc/pxdeploy/instances/<id>.yaml). */
+  config: 'dir',
 } as const;
 export type TopLevelName = keyof typeof TOP_LEVEL;
 

@@ -64,7 +64,7 @@ describe('backup and restore of a blue/green instance', () => {
     first = path.basename(out.file);
     expect(readlinkSync(path.join(backupDir, 'latest'))).toBe(first);
     const { names, top } = expectGnuReadable(out.file);
-    expect(names).toEqual(expect.arrayContaining([`${top}/metadata.json`, `${top}/deployment-config.yaml`, `${top}/environment`, `${top}/database/notes.db`, `${top}/files/var/lib/notes/files/hello.txt`, `${top}/files/var/lib/notes/files/blob.bin`]));
+    expect(names).toEqual(expect.arrayContaining([`${top}/metadata.json`, `${top}/deployment-config.yaml`, `${top}/environment`, `${top}/database/notes.db`, `${top}/config/instance.yaml`, `${top}/files/var/lib/notes/files/hello.txt`, `${top}/files/var/lib/notes/files/blob.bin`]));
     const meta = JSON.parse(execFileSync('tar', ['-xzOf', out.file, `${top}/metadata.json`], { encoding: 'utf8' })) as Record<string, unknown>;
     expect(meta).toMatchObject({ instance_id: ID, app: 'notes', app_version: '1.0.0', notes_version: '1.0.0', active_color: 'blue', database_type: 'sqlite', hostname: ID, container_id: VMID, backup_trigger: 'manual', colors: { blue: { version: '1.0.0' } } });
     expect(meta.database_size_bytes as number).toBeGreaterThan(0);
@@ -74,11 +74,15 @@ describe('backup and restore of a blue/green instance', () => {
     expect(await health()).toBe(200);
   });
 
-  it('restore after data loss: database and files back byte for byte, owned by the app user, answered through nginx', async () => {
+  it('restore after data loss: database, files and the instance config back byte for byte, owned by the app user, answered through nginx', async () => {
     inCt('rm -rf /var/lib/notes/files/* && sqlite3 /var/lib/notes/notes.db "DELETE FROM notes;"');
     expect(await notes()).toEqual([]);
+    const configFile = path.join(root, 'etc/pxdeploy/instances', `${ID}.yaml`);
+    const configAtBackup = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, configAtBackup.replace('health: { timeout: 15,', 'health: { timeout: 20,'));
     const r = await run(['restore', ID, first, '--yes']);
     expect(r.code, `${r.stderr}\n${logTail()}`).toBe(0);
+    expect(readFileSync(configFile, 'utf8')).toBe(configAtBackup);
     expect(filesInCt()).toBe(before);
     expect(inCt('stat -c %U /var/lib/notes/notes.db').trim()).toBe('notes');
     expect(await notes()).toEqual(['kept across restore']);
@@ -92,8 +96,12 @@ describe('backup and restore of a blue/green instance', () => {
   it('a restore failing half-way (PXDEPLOY_FAIL_AT=restore:swapped) exits 11 and the pre-restore data serves again', async () => {
     expect((await fetch(`${BASE}/api/v1/notes`, { method: 'POST', body: 'written after the backup' })).status).toBe(201);
     const now = filesInCt();
+    const configFile = path.join(root, 'etc/pxdeploy/instances', `${ID}.yaml`);
+    const edited = readFileSync(configFile, 'utf8').replace('health: { timeout: 15,', 'health: { timeout: 20,');
+    writeFileSync(configFile, edited);
     const r = await run(['restore', ID, first, '--yes'], { PXDEPLOY_FAIL_AT: 'restore:swapped' });
     expect(r.code, r.stderr).toBe(11);
+    expect(readFileSync(configFile, 'utf8')).toBe(edited); // the config the restore replaced is back too
     expect(r.stderr).toContain('pre-restore data is back');
     expect(await notes()).toEqual(['kept across restore', 'written after the backup']);
     expect(filesInCt()).toBe(now);

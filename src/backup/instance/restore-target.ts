@@ -12,6 +12,7 @@ import type { LoadedInstance } from '../../instances/load.js';
 import type { InstanceState } from '../../state/instance-state.js';
 import type { DataSwap, RestorableDir, RestoreTarget } from '../ops/source.js';
 import { BackupArchiveError } from '../errors.js';
+import { applyInstanceConfig, planConfigRestore, type ConfigRestore } from './config-restore.js';
 import { dumpCheck, mysqldumpArgv, mysqlRestoreArgv, pgDumpArgv, pgRestoreArgv, sqliteFiles, type DatabasePlan } from './database.js';
 
 /** Host `tar` of just the entries to restore, owners kept as numbers (the CT's own ids). */
@@ -41,7 +42,7 @@ export function instanceRestoreTarget(inst: LoadedInstance, state: InstanceState
   return {
     dirs,
     stagingDir,
-    swap: (extracted, stamp) => ctSwap(inst, vmid, db, dirs, extracted, stamp),
+    swap: (extracted, stamp) => ctSwap(inst, vmid, db, dirs, extracted, stamp, state.url ?? `http://${inst.config.container.hostname}/`),
     async stop(ctx) {
       const units = allUnits(app);
       const r = await inCt(ctx, vmid, ['systemctl', 'is-active', ...units], { readOnly: true, allowFailure: true });
@@ -70,7 +71,7 @@ export function instanceRestoreTarget(inst: LoadedInstance, state: InstanceState
  * renamed in and given to the app user; a server database is dumped aside, then restored. putBack
  * undoes exactly what swapIn did, newest first.
  */
-function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined, dirs: readonly RestorableDir[], extracted: string, stamp: string): DataSwap {
+function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined, dirs: readonly RestorableDir[], extracted: string, stamp: string, url: string): DataSwap {
   const { app } = inst;
   const user = `${app.bg.app_user}:`;
   const staging = `${app.bg.data_root}.pxdeploy-restore-${stamp}`;
@@ -78,6 +79,7 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
   const ctTar = `${staging}.tar`;
   const undo: Array<(ctx: Context) => Promise<void>> = [];
   const olds: string[] = [];
+  let configRestore: ConfigRestore | undefined;
   const exists = async (ctx: Context, p: string) => (await inCt(ctx, vmid, ['test', '-e', p], { readOnly: true, allowFailure: true })).exitCode === 0;
 
   /** `live` aside (if there), `fresh` in its place, owned by the app user; undo reverses only the steps that happened. */
@@ -120,6 +122,7 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
           throw new BackupArchiveError(db.entry, 'corrupt', `fails its integrity check in CT ${vmid} (${check.argv.slice(0, 2).join(' ')}): ${why}`);
         }
       }
+      configRestore = await planConfigRestore(inst, extracted, (m) => ctx.report.warn(m));
     },
     async swapIn(ctx) {
       if (db?.type === 'sqlite') {
@@ -141,6 +144,11 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
       for (const d of dirs.filter((x) => x.entry.startsWith('files/'))) {
         await inCt(ctx, vmid, ['mkdir', '-p', path.posix.dirname(d.host)]);
         await replace(ctx, d.host, `${staging}/${d.entry}`);
+      }
+      if (configRestore) {
+        const { text, config, previous } = configRestore;
+        undo.push((c) => applyInstanceConfig(c, inst, vmid, url, previous.text, previous.config));
+        await applyInstanceConfig(ctx, inst, vmid, url, text, config);
       }
     },
     async putBack(ctx) {

@@ -16,6 +16,7 @@ import type { BackupEntry } from '../write-archive.js';
 import { openCommandStream, type StreamOpener } from '../instance/ct-stream.js';
 import { databasePlan, mysqldumpArgv, pgDumpArgv, sqliteCopyArgv, sqliteFiles, type DatabasePlan } from '../instance/database.js';
 import { instanceRestoreTarget } from '../instance/restore-target.js';
+import { INSTANCE_CONFIG_ENTRY, instanceConfigText } from '../instance/config-restore.js';
 import type { BackupSource } from './source.js';
 
 export interface InstanceSourceOptions {
@@ -118,6 +119,9 @@ export function instanceBackupSource(paths: Paths, inst: LoadedInstance, state: 
         { name: 'deployment-config.yaml', kind: 'file', source: Buffer.from(redactSecrets(deployed.exitCode === 0 ? deployed.stdout : `# ${l.deploymentConfig} missing in CT ${vmid}\n`)) },
         { name: 'environment', kind: 'file', source: environmentFile(inst, state) },
       ];
+      const config = await instanceConfigText(inst);
+      if (config !== undefined) entries.push({ name: INSTANCE_CONFIG_ENTRY, kind: 'file', source: Buffer.from(config) });
+      else ctx.report.warn(`${inst.file} cannot be read; the backup has no instance config`);
       if (db?.type === 'sqlite') {
         hasSqlite = (await inCt(ctx, vmid, ['test', '-f', db.file!], { readOnly: true, allowFailure: true })).exitCode === 0;
         if (hasSqlite) entries.push({ name: db.entry, kind: 'file', source: Readable.from(lazy(() => open(pctExec(vmid, ['cat', copy])))) });
