@@ -23,6 +23,12 @@ export async function ctRunning(ctx: Context, vmid: number): Promise<boolean> {
 export async function recoverInterrupted(ctx: Context, app: AppModel, id: string, state: InstanceState | undefined): Promise<Recovery | undefined> {
   if (!state || state.last_operation_status !== 'in_progress') return undefined;
   const vmid = state.container_id;
+  if (state.last_operation === 'restore' && state.restore_stamp && (await ctRunning(ctx, vmid))) {
+    // A restore killed with the app stopped: its safety copies back, the active colour started again.
+    const { undoInterruptedRestore } = await import('../backup/instance/interrupted.js');
+    const back = await undoInterruptedRestore(ctx, app, vmid, state.active_color, state.restore_stamp);
+    ctx.report.warn(`the interrupted restore is undone: ${back.length > 0 ? `${back.join(', ')} put back` : 'nothing had been swapped yet'}; the app is started again`);
+  }
   const running = await ctRunning(ctx, vmid);
   const live = running ? await readLiveColor(ctx, vmid, app).catch(() => undefined) : undefined;
   const serving = running && live ? (await checkFrontend(ctx, vmid, app)).ok : false;
@@ -39,6 +45,7 @@ export async function recoverInterrupted(ctx: Context, app: AppModel, id: string
     deployed_version: state.colors?.[active]?.version ?? state.deployed_version,
     last_operation_status: 'failure',
     last_error: `interrupted${step ? ` at step ${step}` : ''}`,
+    restore_stamp: undefined,
   });
   return { interrupted: { operation: state.last_operation, step, since: state.last_operation_time }, corrected: { status, active_color: active } };
 }

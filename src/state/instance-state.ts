@@ -54,6 +54,8 @@ export const instanceStateSchema = z
     url: z.string().optional(),
     /** File name of the last update's pre-update backup (in /var/backups/pxdeploy/<id>/): retention never removes it. */
     pre_update_backup: z.string().min(1).optional(),
+    /** Set while a restore has the app stopped: the suffix of its safety copies in the CT (`<path>.pre-restore-<stamp>`). */
+    restore_stamp: z.string().min(1).optional(),
   })
   .strict();
 

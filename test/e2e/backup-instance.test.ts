@@ -31,7 +31,7 @@ const health = async () => (await fetch(`${BASE}/health`, { signal: AbortSignal.
 const archives = () => readdirSync(backupDir).filter((f) => /^\d+\.tar\.gz$/.test(f)).sort();
 /** The end of the instance's operation log, for failure messages. */
 const logTail = () => readFileSync(path.join(root, 'var/log/pxdeploy', `${ID}.log`), 'utf8').split('\n').slice(-25).join('\n');
-const state = () => JSON.parse(readFileSync(path.join(root, 'var/lib/pxdeploy/state', `${ID}.state`), 'utf8')) as { pre_update_backup?: string };
+const state = () => JSON.parse(readFileSync(path.join(root, 'var/lib/pxdeploy/state', `${ID}.state`), 'utf8')) as { pre_update_backup?: string; restore_stamp?: string; last_operation?: string };
 
 beforeAll(async () => {
   execFileSync(path.join(repoRoot, 'apps/notes/build.sh'), [dist], { stdio: 'ignore' });
@@ -107,6 +107,24 @@ describe('backup and restore of a blue/green instance', () => {
     expect(filesInCt()).toBe(now);
     expect(await health()).toBe(200);
     expect(inCt('ls -A /var/lib /var/lib/notes | grep -c pre-restore || true').trim()).toBe('0');
+  });
+
+  it('a restore killed with the app stopped (SIGKILL at restore:swapped): the next command puts the safety copies back and starts the app', async () => {
+    const now = filesInCt();
+    const before = await notes();
+    const r = await run(['restore', ID, first, '--yes'], { PXDEPLOY_FAIL_AT: 'restore:swapped:kill' });
+    expect(r.code, r.stderr).toBe(-1); // killed by SIGKILL: no exit code
+    expect(state()).toMatchObject({ last_operation: 'restore', last_operation_status: 'in_progress', operation_step: 'swap' });
+    expect(inCt('ls -A /var/lib/notes | grep -c pre-restore || true').trim()).not.toBe('0');
+    const next = await run(['start', ID]);
+    // The recovery under start's lock already started the app, so start itself has nothing left to do (20).
+    expect(next.code, `${next.stderr}\n${logTail()}`).toBe(20);
+    expect(next.stderr).toContain('the interrupted restore is undone');
+    expect(await notes()).toEqual(before);
+    expect(filesInCt()).toBe(now);
+    expect(await health()).toBe(200);
+    expect(inCt('ls -A /var/lib /var/lib/notes | grep -c pre-restore || true').trim()).toBe('0');
+    expect(state().restore_stamp).toBeUndefined();
   });
 
   it('update takes a pre-update backup recorded in the state; backup --keep-last 1 keeps it beside the newest', async () => {

@@ -13,6 +13,10 @@ import type { InstanceState } from '../../state/instance-state.js';
 import type { DataSwap, RestorableDir, RestoreTarget } from '../ops/source.js';
 import { BackupArchiveError } from '../errors.js';
 import { applyInstanceConfig, planConfigRestore, type ConfigRestore } from './config-restore.js';
+import { restoreStaging } from './interrupted.js';
+import { Journal } from '../../instances/journal.js';
+import { recoverInterrupted } from '../../instances/recover.js';
+import { readInstanceState } from '../../state/instance-state.js';
 import { dumpCheck, mysqldumpArgv, mysqlRestoreArgv, pgDumpArgv, pgRestoreArgv, sqliteFiles, type DatabasePlan } from './database.js';
 
 /** Host `tar` of just the entries to restore, owners kept as numbers (the CT's own ids). */
@@ -39,11 +43,24 @@ export function instanceRestoreTarget(inst: LoadedInstance, state: InstanceState
     ...dataDirs.map((d) => ({ entry: `files${d}`, host: d })),
   ];
   let wasRunning: string[] = [];
+  let stamp: string | undefined;
+  const journal = (ctx: Context) => new Journal(ctx, inst.id, 'restore');
   return {
     dirs,
     stagingDir,
-    swap: (extracted, stamp) => ctSwap(inst, vmid, db, dirs, extracted, stamp, state.url ?? `http://${inst.config.container.hostname}/`),
+    swap: (extracted, s) => {
+      stamp = s;
+      return ctSwap(inst, vmid, db, dirs, extracted, s, state.url ?? `http://${inst.config.container.hostname}/`);
+    },
+    async recover(ctx) {
+      await recoverInterrupted(ctx, app, inst.id, await readInstanceState(ctx.paths, inst.id));
+    },
+    async finish(ctx, outcome, error) {
+      await journal(ctx).write({ last_operation_status: outcome, operation_step: 'done', restore_stamp: undefined, ...(error ? { last_error: error } : {}) });
+    },
     async stop(ctx) {
+      // Recorded before the app stops: a restore killed from here on is undone by the next command (recover.ts).
+      if (stamp && wasRunning.length === 0) await journal(ctx).write({ last_operation_status: 'in_progress', operation_step: 'swap', restore_stamp: stamp });
       const units = allUnits(app);
       const r = await inCt(ctx, vmid, ['systemctl', 'is-active', ...units], { readOnly: true, allowFailure: true });
       const running = activeUnits(units, r.stdout);
@@ -74,7 +91,7 @@ export function instanceRestoreTarget(inst: LoadedInstance, state: InstanceState
 function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined, dirs: readonly RestorableDir[], extracted: string, stamp: string, url: string): DataSwap {
   const { app } = inst;
   const user = `${app.bg.app_user}:`;
-  const staging = `${app.bg.data_root}.pxdeploy-restore-${stamp}`;
+  const staging = restoreStaging(app, stamp);
   const hostTar = `${extracted}.tar`;
   const ctTar = `${staging}.tar`;
   const undo: Array<(ctx: Context) => Promise<void>> = [];

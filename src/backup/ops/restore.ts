@@ -81,6 +81,7 @@ export async function restoreOperation(ctx: Context, input: RestoreInput): Promi
   if (!target) throw new UsageError(`${source.id} (${source.kind}) cannot be restored yet`);
   if (target.dirs.length === 0) throw new UsageError(`${source.id} has no data to restore`);
   return ctx.effects.withLock(source.lockResource, 'restore', async () => {
+    await target.recover?.(ctx);
     const parent = target.stagingDir ?? path.dirname(target.dirs[0]!.host);
     if (target.stagingDir) await ctx.effects.mkdir(parent, { mode: 0o700 });
     // One pass checks the sidecar hash, every member and metadata.json while extracting into a new
@@ -125,6 +126,7 @@ export async function restoreOperation(ctx: Context, input: RestoreInput): Promi
     } catch (err) {
       await rollBack(ctx, input, swap, stopped, scratch, pre, err);
     }
+    await target.finish?.(ctx, 'success');
     await swap.cleanup(ctx);
     await ctx.effects.remove(scratch);
     return { id: source.id, file: input.file, version: typeof report.metadata.app_version === 'string' ? report.metadata.app_version : undefined, restored: target.dirs.map((d) => d.host), preRestoreBackup: pre.file };
@@ -143,11 +145,13 @@ async function rollBack(ctx: Context, input: RestoreInput, swap: DataSwap, stopp
     await target.start(ctx);
     await target.healthGate(ctx);
   } catch (rollbackErr) {
+    await target.finish?.(ctx, 'failure', `restore failed and its undo too: ${why(rollbackErr)}`).catch(() => undefined);
     throw new RollbackFailedError(
       `restore of ${input.source.id} from ${input.file} failed (${why(err)}) and putting the old data back failed too: ${why(rollbackErr)}`,
       `the pre-restore backup is ${pre.file}; restore it with \`pxdeploy restore ${input.source.id} ${path.basename(pre.file)}\``,
     );
   }
+  await target.finish?.(ctx, 'failure', why(err));
   if (err instanceof BackupArchiveError) throw err;
   throw new RolledBackError(`restore of ${input.source.id} from ${input.file} failed: ${why(err)}; the pre-restore data is back and serving`, `pre-restore backup: ${pre.file}`);
 }

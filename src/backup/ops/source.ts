@@ -54,4 +54,8 @@ export interface RestoreTarget {
   start(ctx: Context): Promise<void>;
   /** Throws (HealthCheckError) unless the restored thing answers in time. */
   healthGate(ctx: Context): Promise<void>;
+  /** Under the lock, before anything else: repair what an earlier restore left when its process was killed. */
+  recover?(ctx: Context): Promise<void>;
+  /** The restore ended (its data, or the pre-restore data after an undo, serving or not): clear what `recover` would act on. */
+  finish?(ctx: Context, outcome: 'success' | 'failure', error?: string): Promise<void>;
 }
