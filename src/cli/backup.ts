@@ -86,7 +86,7 @@ Examples:
     .command('verify')
     .description('check a backup: its .sha256 sidecar, then its structure and metadata.json against the contents')
     .argument('<backup>', '`latest`, a timestamp, a file name in the id\'s folder, or a path')
-    .option('--id <id>', 'the app whose backups to look in')
+    .option('--id <id>', 'the instance or app whose backups to look in')
     .action(async (ref: string, opts: { id?: string }) => {
       const { makePaths } = await import('../state/paths.js');
       const { locateBackup } = await import('../backup/ops/locate.js');
