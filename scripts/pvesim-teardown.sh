@@ -113,6 +113,8 @@ stop_processes() {
 }
 
 clean_run() {
+  # The task index describes tasks of CTs that are gone now.
+  if [[ -d $ROOT/var/log/pve/tasks ]]; then rm -rf "$ROOT/var/log/pve/tasks"; info "removed the task index"; fi
   [[ -d $ROOT/run ]] || return 0
   find "$ROOT/run" -mindepth 1 -delete
   info "emptied $ROOT/run"

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX, configPath, createBusybox, httpStatus, MAC, pct, pctOk, removeCt, removeNodeDir, ROOT } from './sim.js';
+import { BUSYBOX, configPath, createBusybox, httpStatus, MAC, pct, pctOk, removeCt, removeNodeDir, ROOT, sim } from './sim.js';
 
 const CT = 9101; // main CT, 10.203.0.22
 const CLONE = 9102; // full clone, 10.203.0.23 after re-addressing
@@ -195,5 +195,17 @@ describe('busybox CT lifecycle', () => {
     expect(res.stderr).toBe(`unable to create CT ${FAILED} - failed to open '${ROOT}/storage/local/template/cache/nosuch_1.0_amd64.tar.gz': No such file or directory\n`);
     expect(fs.existsSync(configPath(FAILED))).toBe(false);
     expect(fs.existsSync(path.join(ROOT, 'storage/local-lvm', `vm-${FAILED}-disk-0`))).toBe(false);
+  });
+
+  it('every worker task is in the node\'s task index: /nodes/{node}/tasks lists them newest first, a failed one with its error', () => {
+    const tasks = (vmid: number) =>
+      JSON.parse(sim('pvesh', ['get', '/nodes/localhost/tasks', '--vmid', String(vmid), '--limit', '500', '--output-format', 'json']).stdout) as { type: string; status: string; upid: string; endtime: number; starttime: number }[];
+    const mine = tasks(CT);
+    const types = mine.map((t) => t.type);
+    for (const type of ['vzcreate', 'vzstart', 'vzdestroy']) expect(types).toContain(type);
+    expect(types[0]).toBe('vzdestroy'); // newest first
+    expect(mine.every((t) => t.status === 'OK' && t.endtime >= t.starttime && t.upid.startsWith('UPID:'))).toBe(true);
+    const failed = tasks(FAILED); // newest first: the create that failed just above
+    expect(failed[0]).toMatchObject({ type: 'vzcreate', status: expect.stringContaining(`unable to create CT ${FAILED}`) });
   });
 });

@@ -99,5 +99,5 @@ export const clone: Handler = async ({ params }) => {
       throw new PveError(`clone failed: ${(err as Error).message.replace(/\n$/, '')}\n`);
     }
     if (!isTemplate) await removeLock(vmid, 'disk');
-  });
+  }, { type: 'vzclone', id: String(vmid) });
 };

@@ -189,5 +189,5 @@ export const create: Handler = async ({ params }) => {
       }
     });
     if (params.start === '1') startContainer(vmid, loadConfig(vmid), task);
-  });
+  }, { type: 'vzcreate', id: String(vmid) });
 };

@@ -30,5 +30,6 @@ export const destroy: Handler = async ({ params }) => {
       destroyContainer(vmid, current, params['destroy-unreferenced-disks'] === '1');
       if (params.purge === '1') task.log(`purging CT ${vmid} from related configurations..`);
     }),
+    { type: 'vzdestroy', id: String(vmid) },
   );
 };

@@ -27,7 +27,7 @@ async function startWorker(vmid: number, skiplock: boolean, task: Task): Promise
 export const start: Handler = async ({ params }) => {
   const vmid = Number(params.vmid);
   if (isRunning(vmid)) throw new PveError(`CT ${vmid} already running\n`);
-  return runWorkerUpidExit((task) => startWorker(vmid, params.skiplock === '1', task));
+  return runWorkerUpidExit((task) => startWorker(vmid, params.skiplock === '1', task), { type: 'vzstart', id: String(vmid) });
 };
 
 export const stop: Handler = async ({ params }) => {
@@ -37,7 +37,7 @@ export const stop: Handler = async ({ params }) => {
     const conf = loadConfig(vmid);
     if (params.skiplock !== '1') checkLock(conf, ['mounted']);
     killContainer(vmid);
-  });
+  }, { type: 'vzstop', id: String(vmid) });
 };
 
 export const shutdown: Handler = async ({ params }) => {
@@ -47,7 +47,7 @@ export const shutdown: Handler = async ({ params }) => {
     const conf = loadConfig(vmid);
     checkLock(conf);
     shutdownContainer(vmid, Number(params.timeout ?? 60), params.forceStop === '1', task);
-  });
+  }, { type: 'vzshutdown', id: String(vmid) });
 };
 
 export const reboot: Handler = async ({ params }) => {
@@ -57,5 +57,5 @@ export const reboot: Handler = async ({ params }) => {
     checkLock(loadConfig(vmid));
     shutdownContainer(vmid, Number(params.timeout ?? 60), true, task);
     await startWorker(vmid, false, task);
-  });
+  }, { type: 'vzreboot', id: String(vmid) });
 };

@@ -40,6 +40,6 @@ export const resize: Handler = async ({ params }) => {
       recordSize(dir, newSize);
       conf.props[disk] = printMountpoint(disk, { ...mp.opts, size: formatSize(newSize) });
       writeCtConfig(vmid, conf);
-    });
+    }, { type: 'resize', id: String(vmid) });
   });
 };

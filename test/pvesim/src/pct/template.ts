@@ -24,6 +24,6 @@ export const template: Handler = async ({ params }) => {
       conf.props.template = '1';
       writeCtConfig(vmid, conf);
       removeLxcDir(vmid);
-    });
+    }, { type: 'vztemplate', id: String(vmid) });
   });
 };

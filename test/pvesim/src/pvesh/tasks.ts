@@ -1,16 +1,14 @@
 // GET /nodes/{node}/tasks (the node's task index, newest first, as pve-manager's API2/Tasks.pm reads it) and GET /cluster/status.
 import fs from 'node:fs';
 import path from 'node:path';
-import { simPaths } from '../common/paths.js';
+import { taskIndexFile } from '../common/task.js';
 
 /** `UPID:node:PID:PSTART:STARTTIME:type:id:user:` with the numbers in hex (PVE::Tools::upid_decode). */
 const UPID_RE = /^UPID:([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?):([0-9A-Fa-f]{8}):([0-9A-Fa-f]{8,9}):([0-9A-Fa-f]{8}):([^:\s]+):([^:\s]*):([^:\s]+):$/;
 /** An index line: the UPID, then (finished tasks) the end time in hex and the status text. */
 const LINE_RE = /^(\S+)(\s([0-9A-Za-z]{8})(\s(\S.*))?)?$/;
 
-export function taskIndexFile(): string {
-  return path.join(simPaths().root, 'var/log/pve/tasks/index');
-}
+export { taskIndexFile } from '../common/task.js';
 
 interface TaskEntry {
   upid: string;
