@@ -64,6 +64,7 @@ describe('inventory sync, history', () => {
     expect(made.code, made.stderr).toBe(0);
     const second = sync();
     expect(mine(second, RAW)).toEqual([expect.objectContaining({ change: 'created', diff: expect.objectContaining({ memory: [null, 128], hostname: [null, 'e2e-inv'] }) })]);
+    expect(second.tasksWritten).toBeGreaterThan(0); // the vzcreate task from pvesim's task index
     expect(history(RAW).snapshots.map((s) => s.change)).toEqual(['created']);
   });
 
