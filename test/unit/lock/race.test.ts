@@ -35,7 +35,8 @@ function startRacer(args: Record<string, unknown>): Racer {
   });
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<Outcome>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr })),
+    // 'close', not 'exit': only then has all of the racer's stderr been read.
+    child.on('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr })),
   );
   return {
     pid: child.pid!,
