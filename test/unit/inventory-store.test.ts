@@ -162,7 +162,7 @@ describe('inventory store', () => {
         let out = '';
         child.stdout.on('data', (d) => (out += d));
         child.stderr.on('data', (d) => (out += d));
-        child.on('exit', (code) => resolve({ code, out }));
+        child.on('close', (code) => resolve({ code, out })); // 'close': all output has been read
       });
     const results = await Promise.all([runOne(1000), runOne(2000)]);
     for (const r of results) {
