@@ -85,10 +85,16 @@ export interface ClusterLxc {
   maxdisk?: number;
 }
 
+export type ClusterGuest = z.infer<typeof guestSchema>;
+
+/** `/cluster/resources --type vm` → every guest as PVE reports it, LXC and QEMU, checked once here. */
+export function parseClusterGuests(stdout: string): ClusterGuest[] {
+  return check('pvesh get /cluster/resources', z.array(guestSchema), stdout).filter((g) => g.type === 'lxc' || g.type === 'qemu');
+}
+
 /** `/cluster/resources --type vm` → the LXC guests only (the list includes QEMU VMs). */
 export function parseClusterLxc(stdout: string): ClusterLxc[] {
-  const rows = check('pvesh get /cluster/resources', z.array(guestSchema), stdout);
-  return rows
+  return parseClusterGuests(stdout)
     .filter((g) => g.type === 'lxc')
     .map((g) => {
       const out: ClusterLxc = {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { HostCommand } from '../host/command.js';
 import { checkJsonOutput as check } from '../host/json-output.js';
-import { pveshGet } from '../host/pvesh.js';
+import { parseClusterGuests, pveshGet } from '../host/pvesh.js';
 import type { Fields } from './model.js';
 import type { TaskRow } from './store.js';
 
@@ -15,22 +15,6 @@ export const pveshNodeStorage = (n: string): HostCommand => pveshGet(`${node(n)}
 export const pveshNodeTasks = (n: string): HostCommand => pveshGet(`${node(n)}/tasks`);
 export const pveshLxcConfig = (n: string, vmid: number): HostCommand => pveshGet(`${node(n)}/lxc/${vmid}/config`);
 
-const guestSchema = z
-  .object({
-    vmid: z.coerce.number().int(),
-    node: z.string(),
-    type: z.string(),
-    status: z.string(),
-    name: z.string().optional(),
-    template: flag,
-    maxcpu: num.optional(),
-    maxmem: num.optional(),
-    maxdisk: num.optional(),
-    tags: z.string().optional(),
-    lock: z.string().optional(),
-  })
-  .passthrough();
-
 export interface Guest {
   vmid: number;
   /** The row fields `/cluster/resources` gives; a change in any of them is why a CT's config is read again. */
@@ -39,23 +23,21 @@ export interface Guest {
 
 /** `/cluster/resources --type vm` → every guest, LXC and QEMU (VMs are kept as read-only rows). */
 export function parseGuests(stdout: string): Guest[] {
-  return check('pvesh get /cluster/resources', z.array(guestSchema), stdout)
-    .filter((g) => g.type === 'lxc' || g.type === 'qemu')
-    .map((g) => ({
-      vmid: g.vmid,
-      summary: {
-        type: g.type,
-        node_id: g.node,
-        name: g.name ?? null,
-        status: g.status,
-        template: asInt(g.template) ?? 0,
-        cpus: g.maxcpu ?? null,
-        memory: g.maxmem === undefined ? null : Math.round(g.maxmem / 1048576),
-        disk_size: g.maxdisk ?? null,
-        tags: g.tags ? g.tags.split(/[;,\s]+/).filter(Boolean).sort().join(';') : null,
-        lock_status: g.lock ?? null,
-      },
-    }));
+  return parseClusterGuests(stdout).map((g) => ({
+    vmid: g.vmid,
+    summary: {
+      type: g.type,
+      node_id: g.node,
+      name: g.name ?? null,
+      status: g.status,
+      template: asInt(g.template) ?? 0,
+      cpus: g.maxcpu ?? null,
+      memory: g.maxmem === undefined ? null : Math.round(g.maxmem / 1048576),
+      disk_size: g.maxdisk ?? null,
+      tags: g.tags ? g.tags.split(/[;,\s]+/).filter(Boolean).sort().join(';') : null,
+      lock_status: g.lock ?? null,
+    },
+  }));
 }
 
 const storageSchema = z
