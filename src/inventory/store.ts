@@ -70,16 +70,21 @@ export class InventoryStore {
   /** For sync's write phase: creates the file (and its directory), sets WAL and upgrades the schema. */
   static openForWrite(file: string): InventoryStore {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      migrate(db, file);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return new InventoryStore(file, db);
+    return retryWhileBusy(() => {
+      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+      try {
+        // A read first, so the connection learns the file is already WAL; only a new file changes mode,
+        // since SQLite answers a mode change that meets another connection with BUSY at once, busy_timeout or not.
+        schemaVersion(db);
+        if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        migrate(db, file);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+      return new InventoryStore(file, db);
+    });
   }
 
   /**
@@ -253,6 +258,23 @@ function schemaVersion(db: Database.Database): number {
 function refuseNewer(version: number, file: string): void {
   if (version > SCHEMA_VERSION) {
     throw new CorruptStateError(file, `inventory schema version ${version} is newer than this pxdeploy understands (${SCHEMA_VERSION}); upgrade pxdeploy`);
+  }
+}
+
+/**
+ * Run an open again while SQLite says BUSY, up to BUSY_TIMEOUT_MS: the busy handler covers ordinary lock waits,
+ * but not the few cases SQLite refuses at once (a journal-mode change, WAL recovery by another opener).
+ */
+function retryWhileBusy<T>(open: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+    try {
+      return open();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() + pause > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause); // a synchronous pause: the store's API is synchronous
+    }
   }
 }
 

@@ -140,6 +140,28 @@ describe('inventory store', () => {
     store.close();
   });
 
+  it('opening waits for a writer that holds the file while it would switch to WAL (SQLite refuses that at once)', async () => {
+    const file = tmpDb();
+    InventoryStore.openForWrite(file).close();
+    const plain = new Database(file);
+    plain.pragma('journal_mode = DELETE'); // as a file left by a rollback-journal writer, or one still being created
+    plain.close();
+    // Another process takes the write lock and keeps it 600 ms; the open below must wait for it, not fail.
+    const holder = spawn(process.execPath, ['-e', `
+      const D = require(${JSON.stringify(path.join(repoRoot, 'node_modules/better-sqlite3'))});
+      const db = new D(process.env.DB); db.exec('BEGIN IMMEDIATE'); console.log('held');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 600);`], { env: { ...process.env, DB: file } });
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    const store = InventoryStore.openForWrite(file);
+    expect(Date.now() - started).toBeGreaterThan(100); // it did meet the lock
+    store.close();
+    await new Promise((resolve) => holder.on('close', resolve));
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
   it('two processes writing the same database at once both succeed (no "database is locked")', async () => {
     await buildDist(['inventory/store.js']);
     const file = tmpDb();
