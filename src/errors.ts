@@ -127,6 +127,15 @@ export class CorruptStateError extends PxError {
   }
 }
 
+/** A file written by a newer pxdeploy: not corrupt, but this version neither reads nor changes it. */
+export class NewerFormatError extends PxError {
+  readonly file: string;
+  constructor(file: string, what: string, found: number, known: number) {
+    super(`${file}: ${what} ${found} is newer than this pxdeploy understands (${known})`, ExitCode.other, 'upgrade pxdeploy; this version leaves the file as it is');
+    this.file = file;
+  }
+}
+
 /**
  * A host command failed. `display` is the command line as shown to users, already redacted;
  * the raw argv never leaves src/host/ unredacted.

@@ -34,7 +34,7 @@ Examples:
       await runOperation(io, { resource: 'inventory', operation: 'inventory-sync' }, (ctx) => syncInventory(ctx, opts), (r) => {
         const count = (t: string) => r.changes.filter((c) => c.change === t).length;
         const head = `inventory of ${r.nodes.join(', ')}: ${r.guests} guest(s), ${r.configsRead} config(s) read (${r.configsFromPmxcfs} from /etc/pve); ${count('discovered')} discovered, ${count('created')} created, ${count('updated')} updated, ${count('deleted')} deleted; ${r.tasksWritten} task(s)`;
-        const lines = r.changes.map((c) => `  ${c.change} ${c.kind} ${c.id}${c.change === 'updated' ? `: ${Object.entries(c.diff).map(([k, [a, b]]) => `${k} ${cell(a) || '(unset)'} → ${cell(b) || '(unset)'}`).join(', ')}` : ''}`);
+        const lines = r.changes.map((c) => `  ${c.change} ${c.kind} ${c.id}${c.change === 'updated' ? `: ${Object.entries(c.diff ?? {}).map(([k, [a, b]]) => `${k} ${cell(a) || '(unset)'} → ${cell(b) || '(unset)'}`).join(', ')}` : ''}`);
         return [r.changes.length === 0 && r.tasksWritten === 0 ? `${head} (nothing written)` : head, ...lines].join('\n');
       });
     });

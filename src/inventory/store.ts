@@ -3,16 +3,16 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CorruptStateError } from '../errors.js';
-import { diffKind, type Change, type ChangeType, type FieldDiff, type Fields, type Kind, type KindDiff, type KindObservation } from './model.js';
+import { NewerFormatError } from '../errors.js';
+import { ChangeWriter, type ApplyResult, type KindTable, type TaskRow } from './change-writer.js';
+import type { ChangeType, FieldDiff, Fields, Kind, KindObservation } from './model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 /** Another pxdeploy writing the same file waits this long for its turn instead of failing "database is locked". */
 export const BUSY_TIMEOUT_MS = 10_000;
-/** Resources per write transaction: short enough that another writer waits milliseconds, not the whole sync. */
-export const APPLY_BATCH = 200;
+export { APPLY_BATCH, type ApplyResult, type ChangeSummary, type TaskRow } from './change-writer.js';
 
-const TABLES: Record<Kind, { table: string; numericId: boolean; columns: readonly string[] }> = {
+const TABLES: Record<Kind, KindTable> = {
   node: { table: 'nodes', numericId: false, columns: ['status', 'cpu_max', 'memory_max', 'disk_max', 'pve_version', 'kernel'] },
   container: {
     table: 'containers',
@@ -25,18 +25,6 @@ const TABLES: Record<Kind, { table: string; numericId: boolean; columns: readonl
 export const KINDS = Object.keys(TABLES) as Kind[];
 export const columnsOf = (kind: Kind): readonly string[] => TABLES[kind].columns;
 
-export interface TaskRow {
-  upid: string;
-  node_id: string;
-  type: string;
-  resource_id: string | null;
-  user: string | null;
-  status: string | null;
-  pid: number | null;
-  start_time: number | null;
-  end_time: number | null;
-}
-
 export interface Snapshot {
   id: number;
   time: string;
@@ -45,15 +33,6 @@ export interface Snapshot {
   change: ChangeType;
   data: Fields;
   diff: FieldDiff;
-}
-
-/** What a sync reports of a change (its row is in the table; not kept in memory for every resource). */
-export type ChangeSummary = Pick<Change, 'kind' | 'id' | 'change' | 'diff'>;
-const summary = ({ kind, id, change, diff }: Change): ChangeSummary => ({ kind, id, change, diff });
-
-export interface ApplyResult {
-  changes: ChangeSummary[];
-  tasksWritten: number;
 }
 
 export class InventoryStore {
@@ -135,78 +114,35 @@ export class InventoryStore {
     return this.db.prepare(sql).all(...(node ? [node] : [])) as TaskRow[];
   }
 
-  /** Pure read: what `apply` would write for these observations now (a plan, or a report). */
-  preview(seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
-    const known = this.knownNodes();
-    const changes: ChangeSummary[] = [];
-    for (const s of seen) for (const d of this.kindDiffs(s, known)) changes.push(...d.changes.map(summary));
-    return { changes, tasksWritten: this.changedTasks(tasks).length };
+  /**
+   * Start feeding one sync's observations: `at` is the snapshot time, or undefined for a plan (the same
+   * diffs, nothing written). The nodes known before the sync are read now, before any node row is written.
+   */
+  writer(at: string | undefined): ChangeWriter {
+    return new ChangeWriter({ db: this.db, tables: TABLES, rowsById: (k, ids) => this.rowsById(k, ids), known: this.knownNodes(), at });
   }
 
-  /**
-   * One kind's diff in batches of APPLY_BATCH seen resources against only their stored rows (none of which
-   * can read as deleted), then the deletions: stored rows not seen. Lazy, so `apply` reads each batch
-   * inside the transaction that writes it.
-   */
-  private *kindDiffs(s: KindObservation, known: ReadonlySet<string>): Generator<KindDiff> {
-    const ids = [...s.rows.keys()];
-    for (let i = 0; i < ids.length; i += APPLY_BATCH) {
-      const batch = new Map(ids.slice(i, i + APPLY_BATCH).map((id) => [id, s.rows.get(id)!]));
-      yield diffKind(this.rowsById(s.kind, [...batch.keys()]), { kind: s.kind, rows: batch }, known);
-    }
-    const stored = this.db.prepare(`SELECT id FROM ${TABLES[s.kind].table}`).pluck().all() as Array<string | number>;
-    const gone = stored.map(String).filter((id) => !s.rows.has(id) && !s.seenElsewhere?.has(id));
-    yield diffKind(this.rowsById(s.kind, gone), { ...s, rows: new Map() }, known);
+  /** Pure read: what `apply` would write for these observations now (a plan, or a report). */
+  preview(seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
+    return this.feed(this.writer(undefined), seen, tasks);
   }
 
   /**
    * Write what changed, in short IMMEDIATE transactions of at most APPLY_BATCH resources: each re-reads
    * its resources' rows, diffs, upserts, and adds a state_snapshots row per change; deletions (stored rows
-   * in scope not seen) come last in one more. A large first sync never holds the write lock for long, nor a
-   * second copy of every row. Unchanged input writes nothing at all.
+   * in scope not seen) come last. Unchanged input writes nothing at all.
    */
   apply(seen: readonly KindObservation[], tasks: readonly TaskRow[], at: string): ApplyResult {
-    const known = this.knownNodes();
-    const changes: ChangeSummary[] = [];
+    return this.feed(this.writer(at), seen, tasks);
+  }
+
+  private feed(w: ChangeWriter, seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
     for (const s of seen) {
-      const t = TABLES[s.kind];
-      const cols = t.columns;
-      const upsert = this.db.prepare(
-        `INSERT INTO ${t.table} (id, ${cols.join(', ')}, created_at, updated_at) VALUES (@id, ${cols.map((c) => `@${c}`).join(', ')}, @at, @at)
-         ON CONFLICT(id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at`,
-      );
-      const del = this.db.prepare(`DELETE FROM ${t.table} WHERE id = ?`);
-      const snap = this.db.prepare('INSERT INTO state_snapshots (snapshot_time, resource_type, resource_id, change_type, resource_data, diff) VALUES (?, ?, ?, ?, ?, ?)');
-      const idOf = (id: string) => (t.numericId ? Number(id) : id);
-      const row = (id: string, f: Fields) => ({ ...Object.fromEntries(cols.map((c) => [c, f[c] ?? null])), id: idOf(id), at });
-      const write = (d: KindDiff) => {
-        for (const c of d.changes) {
-          if (c.change === 'deleted') del.run(idOf(c.id));
-          else upsert.run(row(c.id, c.fields));
-          const data = Object.fromEntries(cols.map((k) => [k, c.fields[k] ?? null]));
-          snap.run(at, s.kind, c.id, c.change, JSON.stringify(data), JSON.stringify(c.diff));
-          changes.push(summary(c)); // the row itself is in the table now: not kept for every resource of a large sync
-        }
-        for (const [id, f] of d.quiet) upsert.run(row(id, f));
-      };
-      const diffs = this.kindDiffs(s, known);
-      // One IMMEDIATE transaction per batch: the batch's rows are read (diffs.next()) and written under the same lock.
-      const step = this.db.transaction((): boolean => {
-        const next = diffs.next();
-        if (!next.done) write(next.value);
-        return !next.done;
-      });
-      for (let more = true; more; ) more = step.immediate();
+      w.seen(s.kind, s.rows);
+      w.gone(s.kind, new Set([...s.rows.keys(), ...(s.seenElsewhere ?? [])]), s.scopeNodes);
     }
-    const fresh = this.changedTasks(tasks);
-    if (fresh.length > 0) {
-      const put = this.db.prepare(
-        `INSERT INTO tasks (upid, node_id, type, resource_id, user, status, pid, start_time, end_time) VALUES (@upid, @node_id, @type, @resource_id, @user, @status, @pid, @start_time, @end_time)
-         ON CONFLICT(upid) DO UPDATE SET status = excluded.status, end_time = excluded.end_time`,
-      );
-      this.db.transaction(() => fresh.forEach((r) => put.run(r))).immediate();
-    }
-    return { changes, tasksWritten: fresh.length };
+    w.tasks(tasks);
+    return w.result();
   }
 
   /** The stored rows of these ids (one query through json_each, whatever the count). */
@@ -257,7 +193,7 @@ function schemaVersion(db: Database.Database): number {
 
 function refuseNewer(version: number, file: string): void {
   if (version > SCHEMA_VERSION) {
-    throw new CorruptStateError(file, `inventory schema version ${version} is newer than this pxdeploy understands (${SCHEMA_VERSION}); upgrade pxdeploy`);
+    throw new NewerFormatError(file, 'inventory schema version', version, SCHEMA_VERSION);
   }
 }
 

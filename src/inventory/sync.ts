@@ -1,13 +1,14 @@
 // `inventory sync`: read the cluster through pvesh, then write only what changed (rows + a state_snapshots row per change).
 import os from 'node:os';
 import type { Context } from '../context.js';
+import type { CommandResult } from '../host/command.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { runPve } from '../host/pve-run.js';
 import { parseNodes, parseNodeStatus, pveshClusterResourcesVm, pveshGet, pveshNodes, pveshNodeStatus, pveVersionOf, type PveNode } from '../host/pvesh.js';
-import { diffFields, type Change, type Fields, type KindObservation } from './model.js';
+import { diffFields, type Fields } from './model.js';
 import { CT_CONFIG_KEYS, localNodeOf, parseGuests, parseLxcConfig, parseNodeStorage, parseNodeTasks, pveshLxcConfig, pveshNodeStorage, pveshNodeTasks, type Guest } from './pve-reads.js';
 import { readCtConfig } from './pmxcfs-config.js';
-import { InventoryStore, type ApplyResult, type TaskRow } from './store.js';
+import { InventoryStore, type ApplyResult, type ChangeSummary, type TaskRow } from './store.js';
 
 export interface SyncOptions {
   node?: string;
@@ -24,9 +25,10 @@ export interface SyncResult {
   configsRead: number;
   /** How many of them came straight from /etc/pve (the rest through `pvesh get …/config`). */
   configsFromPmxcfs: number;
-  changes: Array<Pick<Change, 'kind' | 'id' | 'change' | 'diff'>>;
+  /** `discovered` changes carry no diff (every field would be in it; `history` has the row). */
+  changes: ChangeSummary[];
   tasksWritten: number;
-  /** False when nothing differed: the database was not opened for writing. */
+  /** False when nothing differed (nothing was written), and on --dry-run. */
   written: boolean;
 }
 
@@ -64,131 +66,126 @@ async function nodeRow(ctx: Context, n: PveNode): Promise<Fields> {
 
 const SUMMARY_KEYS = ['type', 'node_id', 'name', 'status', 'template', 'cpus', 'memory', 'disk_size', 'tags', 'lock_status'] as const;
 
-/** Guests handled together: their stored rows are read in one query, and only rows that may have changed are kept. */
+/** Guests handled together: their stored rows are read in one query, and their changes written in one batch. */
 const GUEST_BATCH = 200;
 
 /**
- * The guests' rows that may differ from the stored ones (new, a field moved, or a new config digest), built
- * batch by batch so memory follows the changes, not the cluster's size. A row is the guest's summary and
- * its config fields. Every CT's config is read from pmxcfs (cheap: one file read and a SHA-1) and parsed only
- * when its digest differs from the stored one, so a config-only edit (net0, onboot…) is seen by a plain sync.
- * Where the file cannot be read, pvesh is asked instead, but only for CTs whose summary moved (or all with
- * `full`): one process per CT is what makes that path slow.
+ * One batch of guests' rows that may differ from the stored ones (new, a field moved, or a new config
+ * digest). A row is the guest's summary and its config fields. Every CT's config is read from pmxcfs
+ * (cheap: one file read and a SHA-1) and parsed only when its digest differs from the stored one, so a
+ * config-only edit (net0, onboot…) is seen by a plain sync. Where the file cannot be read, pvesh is asked
+ * instead, but only for CTs whose summary moved (or all with `full`): one process per CT is what makes that path slow.
  */
-async function guestRows(ctx: Context, guests: readonly Guest[], read: InventoryStore, full: boolean): Promise<{ rows: Map<string, Fields>; configsRead: number; configsFromPmxcfs: number }> {
+async function guestBatchRows(ctx: Context, batch: readonly Guest[], store: InventoryStore, full: boolean): Promise<{ rows: Map<string, Fields>; fromFiles: number; fromPvesh: number }> {
   const rows = new Map<string, Fields>();
   let fromFiles = 0;
-  let fromPvesh = 0;
-  for (let i = 0; i < guests.length; i += GUEST_BATCH) {
-    const batch = guests.slice(i, i + GUEST_BATCH);
-    const stored = read.rowsById('container', batch.map((g) => String(g.vmid)));
-    const built = new Map<string, Fields>();
-    const viaPvesh: Guest[] = [];
-    const take = (g: Guest, cfg: Fields) => {
-      const row = built.get(String(g.vmid))!;
-      if (cfg.config_digest !== row.config_digest) Object.assign(row, cfg);
-    };
-    for (const g of batch) {
-      const before = stored.get(String(g.vmid));
-      const carried: Fields = Object.fromEntries([...CT_CONFIG_KEYS, 'config_digest'].map((k) => [k, before?.[k] ?? null]));
-      built.set(String(g.vmid), { ...g.summary, ...carried });
-      if (g.summary.type !== 'lxc') continue;
-      const file = readCtConfig(ctx.paths.pveDir, String(g.summary.node_id), g.vmid, before?.config_digest);
-      if (file) {
-        fromFiles++;
-        if (file.fields) take(g, file.fields);
-        continue;
-      }
-      const moved = !before || SUMMARY_KEYS.some((k) => (before[k] ?? null) !== (g.summary[k] ?? null));
-      if (full || moved) viaPvesh.push(g);
+  const stored = store.rowsById('container', batch.map((g) => String(g.vmid)));
+  const built = new Map<string, Fields>();
+  const viaPvesh: Guest[] = [];
+  const take = (g: Guest, cfg: Fields) => {
+    const row = built.get(String(g.vmid))!;
+    if (cfg.config_digest !== row.config_digest) Object.assign(row, cfg);
+  };
+  for (const g of batch) {
+    const before = stored.get(String(g.vmid));
+    const carried: Fields = Object.fromEntries([...CT_CONFIG_KEYS, 'config_digest'].map((k) => [k, before?.[k] ?? null]));
+    built.set(String(g.vmid), { ...g.summary, ...carried });
+    if (g.summary.type !== 'lxc') continue;
+    const file = readCtConfig(ctx.paths.pveDir, String(g.summary.node_id), g.vmid, before?.config_digest);
+    if (file) {
+      fromFiles++;
+      if (file.fields) take(g, file.fields);
+      continue;
     }
-    await eachAtOnce(viaPvesh, CONFIG_READS_AT_ONCE, async (g) => {
-      const res = await runPve(ctx.effects, pveshLxcConfig(String(g.summary.node_id), g.vmid), { allowFailure: true });
-      if (res.exitCode === 0) take(g, parseLxcConfig(g.vmid, res.stdout)); // else gone between the two reads: the next sync sees it deleted
-    });
-    fromPvesh += viaPvesh.length;
-    for (const [id, row] of built) {
-      const before = stored.get(id);
-      if (!before || (before.config_digest ?? null) !== (row.config_digest ?? null) || Object.keys(diffFields(before, row)).length > 0) rows.set(id, row);
-    }
+    const moved = !before || SUMMARY_KEYS.some((k) => (before[k] ?? null) !== (g.summary[k] ?? null));
+    if (full || moved) viaPvesh.push(g);
   }
-  return { rows, configsRead: fromFiles + fromPvesh, configsFromPmxcfs: fromFiles };
+  await eachAtOnce(viaPvesh, CONFIG_READS_AT_ONCE, async (g) => {
+    const res = await runPve(ctx.effects, pveshLxcConfig(String(g.summary.node_id), g.vmid), { allowFailure: true });
+    if (res.exitCode === 0) take(g, parseLxcConfig(g.vmid, res.stdout)); // else gone between the two reads: the next sync sees it deleted
+  });
+  for (const [id, row] of built) {
+    const before = stored.get(id);
+    if (!before || (before.config_digest ?? null) !== (row.config_digest ?? null) || Object.keys(diffFields(before, row)).length > 0) rows.set(id, row);
+  }
+  return { rows, fromFiles, fromPvesh: viaPvesh.length };
 }
 
+/** What the cluster's nodes report: their rows, storage rows and tasks, and every guest (one `/cluster/resources`). */
+async function readCluster(ctx: Context, nodes: readonly PveNode[], resourcesRead: Promise<CommandResult>): Promise<{ nodeRows: Map<string, Fields>; storageRows: Map<string, Fields>; tasks: TaskRow[]; guests: Guest[] }> {
+  // The nodes' reads and the guest list are independent: asked side by side (each is a pvesh process).
+  const perNode = new Map<string, { row: Fields; storage?: Map<string, Fields>; tasks?: TaskRow[] }>();
+  const [, resources] = await Promise.all([
+    eachAtOnce(nodes, CONFIG_READS_AT_ONCE - 1, async (n) => {
+      const row = await nodeRow(ctx, n);
+      if (n.status !== 'online') return void perNode.set(n.node, { row });
+      const storage = parseNodeStorage(n.node, (await runPve(ctx.effects, pveshNodeStorage(n.node))).stdout);
+      perNode.set(n.node, { row, storage, tasks: parseNodeTasks(n.node, (await runPve(ctx.effects, pveshNodeTasks(n.node))).stdout) });
+    }),
+    resourcesRead,
+  ]);
+  const nodeRows = new Map<string, Fields>();
+  const storageRows = new Map<string, Fields>();
+  const tasks: TaskRow[] = [];
+  for (const n of nodes) {
+    const r = perNode.get(n.node)!;
+    nodeRows.set(n.node, r.row);
+    for (const [id, row] of r.storage ?? []) storageRows.set(id, row);
+    tasks.push(...(r.tasks ?? []));
+  }
+  return { nodeRows, storageRows, tasks, guests: parseGuests(resources.stdout) };
+}
+
+/**
+ * Read the cluster, then feed the store's writer kind by kind, guests batch by batch, so memory follows a
+ * batch and the changes, not the cluster's size. A real run writes each batch as it goes (nothing when
+ * nothing differs); `--dry-run` computes the same changes against the stored rows and writes nothing.
+ */
 export async function syncInventory(ctx: Context, opts: SyncOptions): Promise<SyncResult> {
+  // The guest list is the slowest read and needs nothing from the others: asked first, beside `/nodes`.
+  const resourcesRead = runPve(ctx.effects, pveshClusterResourcesVm());
+  resourcesRead.catch(() => undefined); // awaited below; a bad --node throws before that, and must not leave it unhandled
   const all = parseNodes((await runPve(ctx.effects, pveshNodes())).stdout);
   const needLocal = opts.node === undefined && !opts.allNodes && all.length > 1;
   const scope = pickNodes(all, opts, needLocal ? localNodeOf((await runPve(ctx.effects, pveshGet('/cluster/status'))).stdout) : undefined);
   const inScope = new Set(scope);
-  const read = InventoryStore.openForRead(ctx.paths.inventoryDb);
-  let seen: KindObservation[];
-  let tasks: TaskRow[];
-  let preview: ApplyResult;
-  let guestCount: number;
-  let configsRead: number;
-  let configsFromPmxcfs: number;
+  const seen = await readCluster(ctx, all.filter((x) => inScope.has(x.node)), resourcesRead);
+  const mine = seen.guests.filter((g) => inScope.has(String(g.summary.node_id)));
+  const planning = ctx.effects.plan !== undefined;
+  const store = planning ? InventoryStore.openForRead(ctx.paths.inventoryDb) : InventoryStore.openForWrite(ctx.paths.inventoryDb);
+  let result: ApplyResult;
+  let fromFiles = 0;
+  let fromPvesh = 0;
   try {
-    // The nodes' reads and the guest list are independent: asked side by side (each is a pvesh process).
-    const perNode = new Map<string, { row: Fields; storage?: Map<string, Fields>; tasks?: TaskRow[] }>();
-    const nodes = all.filter((x) => inScope.has(x.node));
-    const [, resources] = await Promise.all([
-      eachAtOnce(nodes, CONFIG_READS_AT_ONCE - 1, async (n) => {
-        const row = await nodeRow(ctx, n);
-        if (n.status !== 'online') return void perNode.set(n.node, { row });
-        const storage = parseNodeStorage(n.node, (await runPve(ctx.effects, pveshNodeStorage(n.node))).stdout);
-        perNode.set(n.node, { row, storage, tasks: parseNodeTasks(n.node, (await runPve(ctx.effects, pveshNodeTasks(n.node))).stdout) });
-      }),
-      runPve(ctx.effects, pveshClusterResourcesVm()),
-    ]);
-    const nodeRows = new Map<string, Fields>();
-    const storageRows = new Map<string, Fields>();
-    tasks = [];
-    for (const n of nodes) {
-      const r = perNode.get(n.node)!;
-      nodeRows.set(n.node, r.row);
-      for (const [id, row] of r.storage ?? []) storageRows.set(id, row);
-      tasks.push(...(r.tasks ?? []));
+    const w = store.writer(planning ? undefined : ctx.clock.now().toISOString());
+    w.seen('node', seen.nodeRows);
+    w.gone('node', new Set(seen.nodeRows.keys()), opts.allNodes ? undefined : inScope);
+    for (let i = 0; i < mine.length; i += GUEST_BATCH) {
+      const b = await guestBatchRows(ctx, mine.slice(i, i + GUEST_BATCH), store, !!opts.full);
+      fromFiles += b.fromFiles;
+      fromPvesh += b.fromPvesh;
+      w.seen('container', b.rows);
     }
-    const guests = parseGuests(resources.stdout);
-    const mine = guests.filter((g) => inScope.has(String(g.summary.node_id)));
-    const g = await guestRows(ctx, mine, read, !!opts.full);
-    guestCount = mine.length;
-    configsRead = g.configsRead;
-    configsFromPmxcfs = g.configsFromPmxcfs;
-    seen = [
-      { kind: 'node', rows: nodeRows, scopeNodes: opts.allNodes ? undefined : inScope },
-      { kind: 'container', rows: g.rows, scopeNodes: inScope, seenElsewhere: new Set(guests.map((x) => String(x.vmid))) },
-      { kind: 'storage', rows: storageRows, scopeNodes: inScope },
-    ];
-    preview = read.preview(seen, tasks);
+    w.gone('container', new Set(seen.guests.map((g) => String(g.vmid))), inScope); // a guest seen on another node is not gone
+    w.seen('storage', seen.storageRows);
+    w.gone('storage', new Set(seen.storageRows.keys()), inScope);
+    w.tasks(seen.tasks);
+    result = w.result();
   } finally {
-    read.close();
+    store.close();
   }
-  const pending = preview.changes.length + preview.tasksWritten;
-  const result =
-    pending === 0
-      ? { ...preview, written: false }
-      : await ctx.effects.afterApply(
-          `write ${preview.changes.length} resource change(s) and ${preview.tasksWritten} task(s) to ${ctx.paths.inventoryDb}`,
-          async () => {
-            const store = InventoryStore.openForWrite(ctx.paths.inventoryDb);
-            try {
-              return { ...store.apply(seen, tasks, ctx.clock.now().toISOString()), written: true };
-            } finally {
-              store.close();
-            }
-          },
-          { ...preview, written: false },
-        );
-  if (result.written) ctx.log.info(`inventory: ${result.changes.length} change(s), ${result.tasksWritten} task(s) written to ${ctx.paths.inventoryDb}`);
+  const pending = result.changes.length + result.tasksWritten;
+  const what = `write ${result.changes.length} resource change(s) and ${result.tasksWritten} task(s) to ${ctx.paths.inventoryDb}`;
+  if (planning && pending > 0) await ctx.effects.afterApply(what, async () => undefined, undefined); // listed in the plan; a real run wrote it above
+  if (!planning && pending > 0) ctx.log.info(`inventory: ${result.changes.length} change(s), ${result.tasksWritten} task(s) written to ${ctx.paths.inventoryDb}`);
   return {
     db: ctx.paths.inventoryDb,
     nodes: scope,
-    guests: guestCount,
-    configsRead,
-    configsFromPmxcfs,
-    changes: result.changes.map(({ kind, id, change, diff }) => ({ kind, id, change, diff })),
+    guests: mine.length,
+    configsRead: fromFiles + fromPvesh,
+    configsFromPmxcfs: fromFiles,
+    changes: result.changes,
     tasksWritten: result.tasksWritten,
-    written: result.written,
+    written: !planning && pending > 0,
   };
 }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { Effects } from '../effects/types.js';
-import { CorruptStateError } from '../errors.js';
+import { CorruptStateError, NewerFormatError } from '../errors.js';
 
 /**
  * A state file's schema together with the one `schemaVersion` this build reads and writes.
@@ -56,10 +56,7 @@ export function parseStateText<T extends { schemaVersion: number }>(file: string
     throw new CorruptStateError(file, `schemaVersion must be a positive integer, got ${JSON.stringify(version)}`);
   }
   if (version > spec.version) {
-    throw new CorruptStateError(
-      file,
-      `schemaVersion ${version} is newer than this pxdeploy understands (${spec.version}); upgrade pxdeploy`,
-    );
+    throw new NewerFormatError(file, 'schemaVersion', version, spec.version);
   }
   if (version < spec.version) {
     throw new CorruptStateError(file, `schemaVersion ${version} is not supported (expected ${spec.version})`);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { CorruptStateError } from '../../src/errors.js';
+import { NewerFormatError } from '../../src/errors.js';
 import type { Fields, KindObservation } from '../../src/inventory/model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
 import { APPLY_BATCH, BUSY_TIMEOUT_MS, InventoryStore } from '../../src/inventory/store.js';
@@ -73,8 +73,8 @@ describe('inventory store', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(CorruptStateError);
-      expect((err as Error).message).toBe(`corrupt state file ${file}: inventory schema version 99 is newer than this pxdeploy understands (${SCHEMA_VERSION}); upgrade pxdeploy`);
+      expect(err).toBeInstanceOf(NewerFormatError);
+      expect((err as Error).message).toBe(`${file}: inventory schema version 99 is newer than this pxdeploy understands (${SCHEMA_VERSION})`);
     }
   });
 

@@ -60,6 +60,7 @@ describe('inventory sync', () => {
       'discovered node pve', 'discovered container 580', 'discovered container 581', 'discovered storage pve/local', 'discovered storage pve/local-lvm',
     ]);
     expect(first).toMatchObject({ nodes: ['pve'], guests: 2, configsRead: 2, tasksWritten: 3, written: true });
+    expect(first.changes.every((c) => c.diff === undefined)).toBe(true); // discovered: the row is in the table, not repeated as a diff
 
     const { r: again } = await sync(root, reads('cluster-resources.json', {}));
     expect(again).toMatchObject({ changes: [], tasksWritten: 0, configsRead: 0, written: false });
@@ -95,6 +96,21 @@ describe('inventory sync', () => {
     expect(gone.changes.map((c) => `${c.change} ${c.id}`)).toEqual(['deleted 581']);
     const { r: back } = await sync(t.root, reads('cluster-resources.json', { 581: 'lxc-581-config.json' }));
     expect(back.changes.map((c) => `${c.change} ${c.id}`)).toEqual(['created 581']);
+    expect(back.changes[0]?.diff).toMatchObject({ memory: [null, 512], hostname: [null, expect.any(String)] }); // created: every field, from unset
+  });
+
+  it('--dry-run on a stored inventory reports the changes against it and writes none of them', async () => {
+    const { t } = await sync(undefined, reads());
+    const before = InventoryStore.openForRead(t.ctx.paths.inventoryDb);
+    const snapshots = before.snapshotCount();
+    before.close();
+    const { r: plan } = await sync(t.root, reads('cluster-resources-580-memory.json', { 580: 'lxc-580-config-memory.json' }), true);
+    expect(plan.changes).toEqual([{ kind: 'container', id: '580', change: 'updated', diff: { memory: [256, 1024] } }]);
+    expect(plan.written).toBe(false);
+    const after = InventoryStore.openForRead(t.ctx.paths.inventoryDb);
+    expect(after.snapshotCount()).toBe(snapshots);
+    expect(after.rows('container').get('580')?.memory).toBe(256);
+    after.close();
   });
 });
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CorruptStateError, PxError } from '../../../src/errors.js';
+import { CorruptStateError, NewerFormatError, PxError } from '../../../src/errors.js';
 import { RecordingRunner } from '../../../src/host/recording-runner.js';
 import { REMOVE, defineStateSchema, readJson, updateJson, withFileGuard, writeState } from '../../../src/state/index.js';
 import { testContext } from '../../helpers/context.js';
@@ -100,7 +100,12 @@ describe('readJson', () => {
   });
 
   it('rejects a newer schemaVersion (written by a newer pxdeploy) and an unsupported older one', async () => {
-    expect((await corrupt('{"schemaVersion": 3, "n": 1}')).message).toMatch(/schemaVersion 3 is newer than this pxdeploy understands \(2\); upgrade pxdeploy/);
+    const file = path.join(dir, 'x.state');
+    writeFileSync(file, '{"schemaVersion": 3, "n": 1}');
+    const newer = await readJson(file, Counter).catch((e: unknown) => e);
+    expect(newer).toBeInstanceOf(NewerFormatError); // not "corrupt": a newer pxdeploy wrote it
+    expect((newer as NewerFormatError).message).toBe(`${file}: schemaVersion 3 is newer than this pxdeploy understands (2)`);
+    expect((newer as NewerFormatError).hint).toMatch(/^upgrade pxdeploy/);
     expect((await corrupt('{"schemaVersion": 1, "n": 1}')).message).toMatch(/schemaVersion 1 is not supported \(expected 2\)/);
   });
 
