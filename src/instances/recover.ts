@@ -26,7 +26,7 @@ export async function recoverInterrupted(ctx: Context, app: AppModel, id: string
   if (state.last_operation === 'restore' && state.restore_stamp && (await ctRunning(ctx, vmid))) {
     // A restore killed with the app stopped: its safety copies back, the active colour started again.
     const { undoInterruptedRestore } = await import('../backup/instance/interrupted.js');
-    const back = await undoInterruptedRestore(ctx, app, vmid, state.active_color, state.restore_stamp);
+    const back = await undoInterruptedRestore(ctx, app, id, vmid, state.active_color, state.restore_stamp, state.url);
     ctx.report.warn(`the interrupted restore is undone: ${back.length > 0 ? `${back.join(', ')} put back` : 'nothing had been swapped yet'}; the app is started again`);
   }
   const running = await ctRunning(ctx, vmid);

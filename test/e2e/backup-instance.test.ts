@@ -83,6 +83,7 @@ describe('backup and restore of a blue/green instance', () => {
     const r = await run(['restore', ID, first, '--yes']);
     expect(r.code, `${r.stderr}\n${logTail()}`).toBe(0);
     expect(readFileSync(configFile, 'utf8')).toBe(configAtBackup);
+    expect(readdirSync(path.dirname(configFile)).filter((f) => f.includes('pre-restore'))).toEqual([]); // the replaced config's keep-copy is gone
     expect(filesInCt()).toBe(before);
     expect(inCt('stat -c %U /var/lib/notes/notes.db').trim()).toBe('notes');
     expect(await notes()).toEqual(['kept across restore']);
@@ -102,6 +103,7 @@ describe('backup and restore of a blue/green instance', () => {
     const r = await run(['restore', ID, first, '--yes'], { PXDEPLOY_FAIL_AT: 'restore:swapped' });
     expect(r.code, r.stderr).toBe(11);
     expect(readFileSync(configFile, 'utf8')).toBe(edited); // the config the restore replaced is back too
+    expect(readdirSync(path.dirname(configFile)).filter((f) => f.includes('pre-restore'))).toEqual([]);
     expect(r.stderr).toContain('pre-restore data is back');
     expect(await notes()).toEqual(['kept across restore', 'written after the backup']);
     expect(filesInCt()).toBe(now);
@@ -112,8 +114,11 @@ describe('backup and restore of a blue/green instance', () => {
   it('a restore killed with the app stopped (SIGKILL at restore:swapped): the next command puts the safety copies back and starts the app', async () => {
     const now = filesInCt();
     const before = await notes();
+    const configFile = path.join(root, 'etc/pxdeploy/instances', `${ID}.yaml`);
+    const configNow = readFileSync(configFile, 'utf8'); // the edited one the previous test left (timeout 20), not the archived one
     const r = await run(['restore', ID, first, '--yes'], { PXDEPLOY_FAIL_AT: 'restore:swapped:kill' });
     expect(r.code, r.stderr).toBe(-1); // killed by SIGKILL: no exit code
+    expect(readFileSync(configFile, 'utf8')).not.toBe(configNow); // killed after the archived config was written
     expect(state()).toMatchObject({ last_operation: 'restore', last_operation_status: 'in_progress', operation_step: 'swap' });
     expect(inCt('ls -A /var/lib/notes | grep -c pre-restore || true').trim()).not.toBe('0');
     const next = await run(['start', ID]);
@@ -125,6 +130,8 @@ describe('backup and restore of a blue/green instance', () => {
     expect(await health()).toBe(200);
     expect(inCt('ls -A /var/lib /var/lib/notes | grep -c pre-restore || true').trim()).toBe('0');
     expect(state().restore_stamp).toBeUndefined();
+    expect(readFileSync(configFile, 'utf8')).toBe(configNow); // the replaced instance config is back too
+    expect(readdirSync(path.dirname(configFile)).filter((f) => f.includes('pre-restore'))).toEqual([]);
   });
 
   it('update takes a pre-update backup recorded in the state; backup --keep-last 1 keeps it beside the newest', async () => {

@@ -44,6 +44,9 @@ export async function planConfigRestore(inst: LoadedInstance, extracted: string,
   return { text: archived, config: parsed.config, previous: { text: current, config: inst.config } };
 }
 
+/** Where a restore keeps the config it replaces until it is done, so a restore killed after the write can put it back. */
+export const replacedConfigPath = (file: string, stamp: string): string => `${file}.pre-restore-${stamp}`;
+
 /** Writes the instance config and renders the app's own config file in the CT from it (with the kept secrets). */
 export async function applyInstanceConfig(ctx: Context, inst: LoadedInstance, vmid: number, url: string, text: string, config: InstanceConfig): Promise<void> {
   await ctx.effects.writeFile(inst.file, text, { mode: 0o640 });

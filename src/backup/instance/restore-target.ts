@@ -12,7 +12,7 @@ import type { LoadedInstance } from '../../instances/load.js';
 import type { InstanceState } from '../../state/instance-state.js';
 import type { DataSwap, RestorableDir, RestoreTarget } from '../ops/source.js';
 import { BackupArchiveError } from '../errors.js';
-import { applyInstanceConfig, planConfigRestore, type ConfigRestore } from './config-restore.js';
+import { applyInstanceConfig, planConfigRestore, replacedConfigPath, type ConfigRestore } from './config-restore.js';
 import { restoreStaging } from './interrupted.js';
 import { Journal } from '../../instances/journal.js';
 import { recoverInterrupted } from '../../instances/recover.js';
@@ -164,7 +164,13 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
       }
       if (configRestore) {
         const { text, config, previous } = configRestore;
-        undo.push((c) => applyInstanceConfig(c, inst, vmid, url, previous.text, previous.config));
+        const saved = replacedConfigPath(inst.file, stamp);
+        // Kept on disk first: a restore killed after the write below is undone from it by the next command (interrupted.ts).
+        await ctx.effects.writeFile(saved, previous.text, { mode: 0o640 });
+        undo.push(async (c) => {
+          await applyInstanceConfig(c, inst, vmid, url, previous.text, previous.config);
+          await c.effects.remove(saved);
+        });
         await applyInstanceConfig(ctx, inst, vmid, url, text, config);
       }
     },
@@ -174,6 +180,7 @@ function ctSwap(inst: LoadedInstance, vmid: number, db: DatabasePlan | undefined
     },
     async cleanup(ctx) {
       await inCt(ctx, vmid, ['rm', '-rf', staging, ctTar, ...olds.splice(0)]);
+      await ctx.effects.remove(replacedConfigPath(inst.file, stamp));
     },
   };
 }
