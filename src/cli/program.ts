@@ -15,6 +15,7 @@ import { registerDrift } from './drift.js';
 import { registerStack } from './stack.js';
 import { registerTemplate } from './template.js';
 import { registerClone } from './clone.js';
+import { registerCompletion } from './completion.js';
 
 const EXAMPLES = `
 Examples:
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo, version: string): Command {
   registerStack(program, io);
   registerTemplate(program, io);
   registerClone(program, io);
+  registerCompletion(program, io);
 
   // Subcommands inherit error handling and output routing.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

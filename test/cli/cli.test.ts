@@ -1,5 +1,6 @@
 // E2E: the CLI surface itself — version, help with examples, usage errors as one line with a hint.
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pxdeploy, repoRoot } from '../helpers/cli.js';
@@ -41,6 +42,16 @@ describe('pxdeploy CLI', () => {
     expect(lines[0]).toMatch(/^error: unknown command 'frobnicate'/);
     expect(lines.some((l) => l.startsWith('hint: '))).toBe(true);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('prints a bash completion script that bash accepts; another shell is one line, exit 2', () => {
+    const r = pxdeploy(['completion', 'bash']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('complete -F _pxdeploy pxdeploy');
+    expect(spawnSync('bash', ['-n'], { input: r.stdout }).status).toBe(0);
+    const zsh = pxdeploy(['completion', 'zsh']);
+    expect(zsh.code).toBe(2);
+    expect(zsh.stderr).toMatch(/^error: unsupported shell 'zsh': only bash is supported\nhint: run `pxdeploy completion bash`\n$/);
   });
 
   it('rejects an unknown option naming it, exit 2', () => {

@@ -104,6 +104,7 @@ const cases: Record<string, Case[]> = {
   'inventory sync': [{ args: ['inventory', 'sync'], code: 0, answers: inventoryReads(), log: 'inventory' }],
   'inventory show': [{ args: ['inventory', 'show', '--type', 'ct'], code: 0 }],
   history: [{ args: ['history', '580'], code: 0 }],
+  completion: [{ args: ['completion', 'bash'], code: 0 }],
   drift: [{ args: ['drift'], code: 0, answers: { 'pvesh get /cluster/resources --type vm --output-format json': inv('cluster-resources.json') } }],
   'lock status': [{ args: ['lock', 'status'], code: 0, arrange: (r) => staleLock(r, 'web') }],
   'lock release': [
