@@ -105,7 +105,7 @@ make_tree() {
   local s
   mkdir -p "$ROOT/etc/pve/nodes/$NODE/lxc" "$ROOT/etc/pveam" "$ROOT/lxc" "$ROOT/run" "$ROOT/mirror" \
     "$ROOT/storage/local/template/cache" "$ROOT/storage/local/dump"
-  for s in local-lvm local-hdd local-iso; do mkdir -p "$ROOT/storage/$s"; done
+  for s in local-lvm local-hdd local-iso shared; do mkdir -p "$ROOT/storage/$s"; done
   # local-lvm is the thin pool CTs run from: back it with RAM (tmpfs), as a test host can afford.
   # Unpacking the Debian template there takes ~0.3 s instead of 3-4 s on this VM's ext4.
   # PVESIM_LVM_TMPFS=0 keeps it on disk; teardown unmounts it (its volumes go with it).
@@ -135,6 +135,11 @@ dir: local-hdd
 dir: local-iso
 	path $ROOT/storage/local-iso
 	content iso,vztmpl,backup
+
+dir: shared
+	path $ROOT/storage/shared
+	content rootdir,images
+	shared 1
 EOF
   mv -f "$ROOT/etc/pve/storage.cfg.tmp" "$ROOT/etc/pve/storage.cfg"
   info "$ROOT (node $NODE)"

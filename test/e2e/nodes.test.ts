@@ -1,4 +1,4 @@
-// E2E on pvesim's several-nodes mode: placement by free memory (and why), --node, create through pvesh on another node (ct create, app install), clone --node refused from local storage, cluster-wide locks in /etc/pve/priv/lock.
+// E2E on pvesim's several-nodes mode: placement by free memory (and why), --node, create through pvesh on another node (ct create, app install), clone --node from shared storage (and refused from local storage), cluster-wide locks in /etc/pve/priv/lock.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,9 @@ const APP = 593; // app install demo without --node: lands on BIG, 10.203.0.138
 const TPL = 594; // a template on this node (pve), on local-lvm
 const CLONE = 595; // never created: clone --node of TPL to another node is refused (local storage)
 const APP_IP = '10.203.0.138';
+const TPL_SHARED = 596; // a template on this node, on pvesim's shared storage
+const CLONE_SHARED = 597; // clone --node SMALL of TPL_SHARED: made through pvesh, its config moved to SMALL
+const CLONE_SHARED_IP = '10.203.0.140';
 
 /** A pxdeploy root whose /etc/pve is pvesim's: two roots stand for two nodes sharing pmxcfs. */
 function nodeRoot(): string {
@@ -64,7 +67,7 @@ function removeCt(vmid: number): void {
 }
 
 function cleanup(): void {
-  for (const vmid of [PLACED, FORCED, REFUSED, APP, TPL, CLONE]) removeCt(vmid);
+  for (const vmid of [PLACED, FORCED, REFUSED, APP, TPL, CLONE, CLONE_SHARED, TPL_SHARED]) removeCt(vmid);
   for (const node of [BIG, SMALL]) {
     rmSync(path.join(NODES, node, 'sim-memory'), { force: true });
     for (const dir of [path.join(NODES, node, 'lxc'), path.join(NODES, node)]) {
@@ -183,6 +186,30 @@ describe('app install and clone on a cluster', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(`error: clone of template 'e2e-nodes-tpl' to node ${SMALL}: its disk is on local-lvm, local to pve, and PVE clones to another node only from shared storage`);
     expect([BIG, SMALL, 'pve'].some((n) => existsSync(confOf(n, CLONE)))).toBe(false);
+  });
+
+  it('clone --node of a template on shared storage: cloned through pvesh with --target, its config on that node, started there', async () => {
+    expect(onNode('pve', 'pct', ['create', String(TPL_SHARED), BUSYBOX_TEMPLATE, '--storage', 'shared', '--hostname', 'e2e-nodes-stpl', '--net0', 'name=eth0,bridge=vmbr0']).code).toBe(0);
+    expect(onNode('pve', 'pct', ['template', String(TPL_SHARED)]).code).toBe(0);
+    const file = path.join(rootA, 'var/lib/pxdeploy/templates.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const have = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { templates: unknown[] }).templates : [];
+    const record = { name: 'e2e-nodes-stpl', vmid: TPL_SHARED, node: 'pve', storage: 'shared', specHash: 'b'.repeat(64), builtAt: '2026-12-02T10:00:00.000Z' };
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, templates: [...have, record] }));
+
+    const r = await pxdeployAsync(['--json', 'clone', 'e2e-nodes-stpl', '--hostname', 'e2e-nodes-sclone', '--vmid', String(CLONE_SHARED), '--ip', `${CLONE_SHARED_IP}/24`, '--gateway', '10.203.0.1', '--node', SMALL], { root: rootA });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ vmid: CLONE_SHARED, node: SMALL });
+    // pvesim ran PVE's clone on pve with --target: the config now lives in SMALL's directory, the disk on shared storage.
+    expect(existsSync(confOf('pve', CLONE_SHARED))).toBe(false);
+    const conf = readFileSync(confOf(SMALL, CLONE_SHARED), 'utf8');
+    expect(conf).toMatch(/^rootfs: shared:/m);
+    expect(conf).toContain(`ip=${CLONE_SHARED_IP}/24`);
+    expect(conf).toContain('hostname: e2e-nodes-sclone');
+    expect(onNode(SMALL, 'pct', ['status', String(CLONE_SHARED)]).stdout).toBe('status: running\n');
+    expect(onNode(SMALL, 'pct', ['exec', String(CLONE_SHARED), '--', 'ip', '-4', 'addr', 'show', 'eth0']).stdout).toContain(`inet ${CLONE_SHARED_IP}/24`);
+    // the template is untouched, and a clone from local storage is still refused (the test above)
+    expect(readFileSync(confOf('pve', TPL_SHARED), 'utf8')).toMatch(/^template: 1$/m);
   });
 
   it('template build --node <another> is refused: building needs pct exec there', async () => {

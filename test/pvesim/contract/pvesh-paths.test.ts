@@ -64,15 +64,16 @@ describe('pvesh paths', () => {
 
   it('/nodes/{node}/storage and pvesm status --content rootdir: local-iso has no rootdir', () => {
     const list = json([`/nodes/${NODE}/storage`]) as Record<string, unknown>[];
-    expect(list.map((s) => s.storage)).toEqual(['local', 'local-hdd', 'local-iso', 'local-lvm']);
+    expect(list.map((s) => s.storage)).toEqual(['local', 'local-hdd', 'local-iso', 'local-lvm', 'shared']);
+    expect(list.find((s) => s.storage === 'shared')).toMatchObject({ type: 'dir', content: 'images,rootdir', shared: 1 });
     expect(list.find((s) => s.storage === 'local-iso')).toMatchObject({ type: 'dir', content: 'backup,iso,vztmpl', active: 1, enabled: 1, shared: 0 });
     for (const s of list) for (const k of ['total', 'used', 'avail']) expect(typeof s[k]).toBe('number');
     const rootdir = json([`/nodes/${NODE}/storage`, '--content', 'rootdir']) as Record<string, unknown>[];
-    expect(rootdir.map((s) => s.storage)).toEqual(['local', 'local-hdd', 'local-lvm']);
+    expect(rootdir.map((s) => s.storage)).toEqual(['local', 'local-hdd', 'local-lvm', 'shared']);
     const pvesm = sim('pvesm', ['status', '--content', 'rootdir']);
     expect(pvesm.code).toBe(0);
     expect(pvesm.stdout.split('\n')[0]).toBe('Name             Type     Status     Total (KiB)      Used (KiB) Available (KiB)        %');
-    expect(pvesm.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['local', 'local-hdd', 'local-lvm']);
+    expect(pvesm.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(['local', 'local-hdd', 'local-lvm', 'shared']);
   });
 
   it('pct create on a storage without rootdir fails before the worker, naming the storage', () => {

@@ -8,8 +8,10 @@ const LOCAL = 7180; // on the local node
 const REMOTE = 7181; // on pvec2
 const TEMPLATE_CT = 7182; // a template: starting it fails inside the worker
 const CLONED = 7183; // a clone of TEMPLATE_CT through the API
+const SHARED_TPL = 7185; // a template on the shared storage
+const SHARED_CLONE = 7186; // its clone to OTHER (--target): the config moves there
 const OTHER = 'pvec2';
-const IP = '10.203.0.140';
+const IP = '10.203.0.72'; // within the contract tests' own range (docs/architecture.md, Test ranges)
 const TEMPLATE = `local:vztmpl/${BUSYBOX}`;
 const simMemory = path.join(ROOT, 'etc/pve/nodes', OTHER, 'sim-memory');
 const UPID = (node: string, type: string, id: string) => new RegExp(`UPID:${node}:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:${type}:${id}:root@pam:`);
@@ -20,6 +22,9 @@ const cleanup = (): void => {
   removeCt(CLONED);
   removeCt(TEMPLATE_CT);
   removeCt(REMOTE, OTHER);
+  removeCt(SHARED_CLONE, OTHER);
+  removeCt(SHARED_CLONE);
+  removeCt(SHARED_TPL);
   fs.rmSync(simMemory, { force: true });
   removeNodeDir(OTHER);
 };
@@ -151,5 +156,26 @@ describe('pvesh clone (POST …/lxc/{vmid}/clone) and set (PUT …/config)', () 
     expect(r.code).toBe(255);
     expect(r.stderr).toBe(`can't clone CT to node '${OTHER}' (CT uses local storage)\n`);
     expect(fs.existsSync(configPath(7184, OTHER))).toBe(false);
+  });
+
+  it('--target a node that is not in the cluster: refused before the worker', () => {
+    const r = pvesh(['create', `/nodes/${NODE}/lxc/${TEMPLATE_CT}/clone`, '--newid', '7184', '--full', '1', '--target', 'nosuch']);
+    expect(r.code).toBe(255);
+    expect(r.stderr).toBe("no such cluster node 'nosuch'\n");
+  });
+
+  it('--target another node from shared storage: cloned here, the config moved to the target (move_config_to_node), runnable there', () => {
+    fs.mkdirSync(path.join(ROOT, 'etc/pve/nodes', OTHER, 'lxc'), { recursive: true });
+    expect(sim('pct', ['create', String(SHARED_TPL), TEMPLATE, '--storage', 'shared', '--hostname', 'pw-shared']).code).toBe(0);
+    expect(sim('pct', ['template', String(SHARED_TPL)]).code).toBe(0);
+    const r = pvesh(['create', `/nodes/${NODE}/lxc/${SHARED_TPL}/clone`, '--newid', String(SHARED_CLONE), '--hostname', 'pw4', '--full', '1', '--target', OTHER]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`create full clone of mountpoint rootfs \\(shared:${SHARED_TPL}/base-${SHARED_TPL}-disk-0\\.raw\\)[\\s\\S]*${UPID(NODE, 'vzclone', String(SHARED_TPL)).source}\\n$`));
+    expect(fs.existsSync(configPath(SHARED_CLONE))).toBe(false);
+    expect(fs.readFileSync(configPath(SHARED_CLONE, OTHER), 'utf8')).toMatch(/^hostname: pw4$/m);
+    expect(fs.readFileSync(configPath(SHARED_CLONE, OTHER), 'utf8')).toMatch(new RegExp(`^rootfs: shared:${SHARED_CLONE}/vm-${SHARED_CLONE}-disk-0\\.raw`, 'm'));
+    const start = pvesh(['create', `/nodes/${OTHER}/lxc/${SHARED_CLONE}/status/start`]);
+    expect(start.code, start.stderr).toBe(0);
+    expect(sim('pct', ['status', String(SHARED_CLONE)], { node: OTHER }).stdout).toBe('status: running\n');
   });
 });

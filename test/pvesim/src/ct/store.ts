@@ -34,6 +34,13 @@ export function destroyConfig(vmid: number, node = simPaths().node): void {
   fs.rmSync(ctConfigFile(vmid, node), { force: true });
 }
 
+/** A config moved to another node's directory, as pmxcfs renames it (the volumes stay where they are: shared storage). */
+export function moveConfigToNode(vmid: number, from: string, to: string): void {
+  const dest = ctConfigFile(vmid, to);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.renameSync(ctConfigFile(vmid, from), dest);
+}
+
 export interface GuestLocation {
   node: string;
   type: 'lxc' | 'qemu';

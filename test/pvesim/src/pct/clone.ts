@@ -1,4 +1,4 @@
-// `pct clone <vmid> <newid>`: full copy (or linked clone of a template on lvmthin) of every volume, fresh MACs.
+// `pct clone <vmid> <newid> [--target node]`: full copy (or linked clone of a template on lvmthin) of every volume, fresh MACs; to another node only from shared storage.
 import fs from 'node:fs';
 import type { Handler } from '../common/cli.js';
 import { PveError, ParamError } from '../common/errors.js';
@@ -8,7 +8,7 @@ import { emptyConfig, type CtConfig, type CtSection } from '../ct/conffile.js';
 import { copyVolumeContents } from '../ct/copyvolume.js';
 import { mountpoints, printMountpoint } from '../ct/mountpoints.js';
 import { parseNet, printNet, randomMac } from '../ct/network.js';
-import { checkVmidUnused, destroyConfig, loadConfig, removeLock, setLock, withConfigLock, writeCtConfig } from '../ct/store.js';
+import { checkVmidUnused, clusterNodes, destroyConfig, loadConfig, moveConfigToNode, removeLock, setLock, withConfigLock, writeCtConfig } from '../ct/store.js';
 import { isRunning } from '../lxc/state.js';
 import { storageDef } from '../storage/storagecfg.js';
 import { allocImage, freeImage, linkedCloneVolid, parseVolume, recordedSize, recordSize, snapshotDir, volumePath } from '../storage/volumes.js';
@@ -36,6 +36,9 @@ export const clone: Handler = async ({ params }) => {
   if (params.storage !== undefined && !storageDef(params.storage).content.has('rootdir')) {
     throw new ParamError({ storage: `storage '${params.storage}' does not support container directories` });
   }
+  // PVE::Cluster::check_node_exists; the clone is made here and its config moved to the target at the end.
+  const target = params.target !== undefined && params.target !== node ? params.target : undefined;
+  if (target !== undefined && !clusterNodes().includes(target)) throw new PveError(`no such cluster node '${target}'\n`);
   const running = isRunning(vmid);
   const mps = mountpoints(src);
   for (const mp of mps) {
@@ -50,7 +53,6 @@ export const clone: Handler = async ({ params }) => {
       throw new PveError(`Linked clone feature for '${mp.volume}' is not available\n`);
     }
   }
-  if (params.target !== undefined && params.target !== node) throw new PveError(`pvesim: clone to another node is not supported\n`);
 
   return runWorkerUpidExit(async (task) => {
     if (!isTemplate) await setLock(vmid, 'disk');
@@ -91,7 +93,11 @@ export const clone: Handler = async ({ params }) => {
         fs.chmodSync(toDir, st.mode & 0o7777);
         next.props[mp.key] = printMountpoint(mp.key, { ...mp.opts, volume: newVolid });
       }
-      await withConfigLock(newid, () => writeCtConfig(newid, next));
+      await withConfigLock(newid, () => {
+        writeCtConfig(newid, next);
+        // PVE::LXC::Config->move_config_to_node: a rename inside pmxcfs, so the CT now belongs to the target.
+        if (target !== undefined) moveConfigToNode(newid, node, target);
+      });
     } catch (err) {
       for (const volid of created) freeImage(volid);
       destroyConfig(newid);
