@@ -3,7 +3,7 @@
 # pvesim's own packages (lxc, skopeo, umoci, nginx, …) are installed by scripts/pvesim-setup.sh.
 # Without root it only says what is missing: the tests that need a tool then fail with its name.
 set -euo pipefail
-PACKAGES=(pigz zstd git xz-utils tar gzip coreutils curl)
+PACKAGES=(pigz zstd git xz-utils tar gzip coreutils curl groff-base)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 ((${#missing[@]} == 0)) && exit 0
