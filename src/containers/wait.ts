@@ -46,12 +46,20 @@ export async function waitForIpv4(ctx: Context, vmid: number, deadlineMs: number
 }
 
 /**
+ * systemd's state as `systemctl is-system-running` prints it, or `none` when PID 1 is not systemd
+ * (busybox, OCI images). Decided by PID 1, not by whether systemctl answers: early in a boot (and longer
+ * under load) systemctl cannot reach systemd yet and prints nothing, which must read as "not yet", never
+ * as "no systemd" — that let post-clone scripts run while systemd was still starting.
+ */
+export const SYSTEMD_STATE = 'if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then systemctl is-system-running 2>/dev/null || true; else echo none; fi';
+
+/**
  * systemd's own verdict once it settles: `running`, or `degraded` (a unit failed; the CT still works).
  * CTs without systemd (busybox, OCI images) report `none`.
  */
 export async function waitForSystemd(ctx: Context, vmid: number, deadlineMs: number): Promise<string> {
   const state = await poll(async () => {
-    const r = await runPve(ctx.effects, { ...pctExec(vmid, ['sh', '-c', 'command -v systemctl >/dev/null || { echo none; exit 0; }; systemctl is-system-running'], { timeoutMs: 15_000 }), readOnly: true }, { allowFailure: true });
+    const r = await runPve(ctx.effects, { ...pctExec(vmid, ['sh', '-c', SYSTEMD_STATE], { timeoutMs: 15_000 }), readOnly: true }, { allowFailure: true });
     const s = r.stdout.trim().split('\n').pop() ?? '';
     return ['running', 'degraded', 'none'].includes(s) ? s : undefined;
   }, { deadlineMs });
@@ -70,7 +78,7 @@ export interface CtUp {
  * IPv4 address and systemd has settled. Each part keeps its own error when the deadline passes.
  */
 export async function waitForCtUp(ctx: Context, vmid: number, deadlineMs: number): Promise<CtUp> {
-  const script = 'ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"';
+  const script = `ip -4 -o addr show dev eth0; echo "systemd: $(${SYSTEMD_STATE})"`;
   let seen: { ip?: string; systemd?: string } = {};
   const up = await poll(async () => {
     const r = await runPve(ctx.effects, { ...pctExec(vmid, ['sh', '-c', script], { timeoutMs: 15_000 }), readOnly: true }, { allowFailure: true });

@@ -16,6 +16,8 @@ export interface ResourceResult {
   status: ResourceStatus;
   /** What was done (`CT 270, 10.203.0.110`), the error's first line, or why it was skipped. */
   detail: string;
+  /** A failure's whole message: the lines after the first carry a failing step's output tail. */
+  error?: string;
   vmid?: number;
   seconds?: number;
 }
@@ -200,8 +202,9 @@ export async function executePlan(ctx: Context, stack: Stack, plan: StackPlan, o
     if (!o) return { ...base, status: 'unchanged', detail: p.vmid !== undefined ? `CT ${p.vmid}` : '' };
     if (o.status === 'skipped') return { ...base, status: 'skipped', detail: o.reason };
     if (o.status === 'failed') {
-      ctx.log.error(`${p.name} failed: ${firstLine(o.error)}`);
-      return { ...base, status: 'failed', detail: firstLine(o.error), seconds: o.seconds };
+      const message = o.error instanceof Error ? o.error.message : String(o.error);
+      ctx.log.error(`${p.name} failed: ${message}`);
+      return { ...base, status: 'failed', detail: firstLine(o.error), ...(message.includes('\n') ? { error: message } : {}), seconds: o.seconds };
     }
     return { ...base, status: 'ok', detail: o.result.detail, ...(o.result.vmid !== undefined ? { vmid: o.result.vmid } : {}), seconds: o.seconds };
   });

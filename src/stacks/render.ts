@@ -29,9 +29,12 @@ export function renderApply(r: ApplyResult): string {
   if (r.counts.ok + r.counts.failed + r.counts.skipped === 0) return `${summaryLine(r.planned)}\nNo changes: nothing was run.`;
   const rows = r.results.map((x) => [x.name, x.kind, x.action, RESULT[x.status]!, x.seconds === undefined ? '' : `${x.seconds}s`, x.detail]);
   const c = r.counts;
+  // The table keeps one line per resource; a failure's output tail (what the failing script said) follows it.
+  const tails = r.results.filter((x) => x.error).flatMap((x) => ['', `${x.name}: ${x.detail}`, ...x.error!.split('\n').slice(1).map((l) => `  ${l}`)]);
   return [
     renderTable(['RESOURCE', 'KIND', 'ACTION', 'RESULT', 'TIME', 'DETAIL'], rows),
     '',
     `Apply ${c.failed > 0 ? 'finished with failures' : 'complete'}: ${c.ok} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.unchanged} unchanged.`,
+    ...tails,
   ].join('\n');
 }

@@ -5,8 +5,12 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { createIo } from '../../src/cli/io.js';
+import { SYSTEMD_STATE } from '../../src/containers/wait.js';
 import { makeRoot, pxdeployAsync, repoRoot, snapshotTree, stubHostTools } from '../helpers/cli.js';
 import { fixtures } from './fixtures.js';
+
+/** waitForCtUp's probe, as the stub tools log its argv. */
+const UP_PROBE = `ip -4 -o addr show dev eth0; echo "systemd: $(${SYSTEMD_STATE})"`;
 
 interface Case {
   /** argv after `pxdeploy`. */
@@ -71,7 +75,7 @@ const cases: Record<string, Case[]> = {
       writes: {
         'pct create 205 local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst --hostname stubbed --cores 1 --memory 256 --swap 512 --rootfs local-lvm:2 --net0 name=eth0,bridge=vmbr0,gw=10.203.0.1,ip=10.203.0.25/24 --unprivileged 1 --onboot 0 --tags pxdeploy': '',
         'pct start 205': '',
-        'pct exec 205 -- sh -c ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"':
+        [`pct exec 205 -- sh -c ${UP_PROBE}`]:
           '2: eth0    inet 10.203.0.25/24 brd 10.203.0.255 scope global eth0\nsystemd: running\n',
       },
       log: 'ct-stubbed',
@@ -137,7 +141,7 @@ cases['apply'] = [
 // Issue 11 part 1: templates, clones, ct set/resize (stubs answer as a PVE node would).
 const TPL_CONFIG = 'hostname: stubbed\nmemory: 256\nnet0: name=eth0,bridge=vmbr0,gw=10.203.0.1,hwaddr=BC:24:11:00:00:01,ip=10.203.0.25/24,type=veth\nostype: debian\nrootfs: local-lvm:base-960-disk-0,size=2G\ntags: pxdeploy\ntemplate: 1\n';
 const upAt = (vmid: number, ip: string) => ({
-  [`pct exec ${vmid} -- sh -c ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"`]: `2: eth0    inet ${ip}/24 scope global eth0\nsystemd: running\n`,
+  [`pct exec ${vmid} -- sh -c ${UP_PROBE}`]: `2: eth0    inet ${ip}/24 scope global eth0\nsystemd: running\n`,
 });
 function recordTemplate(root: string): void {
   const file = path.join(root, 'var/lib/pxdeploy/templates.json');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCloneOptions, cloneTemplate } from '../../src/clones/clone.js';
+import { SYSTEMD_STATE } from '../../src/containers/wait.js';
 import { NotFoundError, UsageError } from '../../src/errors.js';
 import { RecordingRunner, type ExpectedCommand } from '../../src/host/recording-runner.js';
 import { saveTemplate } from '../../src/templates/state.js';
@@ -17,7 +18,7 @@ writeFileSync(
   'container:\n  hostname: base\n  template: debian-12\n  network: { ip: 10.203.0.109/24, gateway: 10.203.0.1 }\npost_clone:\n  - name: serve\n    interpreter: sh\n    content: hostname > /srv/index.html\n',
 );
 const TPL_CONFIG = 'arch: amd64\ncores: 1\nhostname: base\nmemory: 256\nnet0: name=eth0,bridge=vmbr0,gw=10.203.0.1,hwaddr=BC:24:11:00:00:01,ip=10.203.0.109/24,type=veth\nostype: debian\nrootfs: local-hdd:base-960-disk-0,size=2G\nswap: 512\ntags: pxdeploy\ntemplate: 1\nunprivileged: 1\n';
-const WAIT = 'ip -4 -o addr show dev eth0; echo "systemd: $(command -v systemctl >/dev/null && systemctl is-system-running || echo none)"';
+const WAIT = `ip -4 -o addr show dev eth0; echo "systemd: $(${SYSTEMD_STATE})"`;
 const noClones = '[{"id":"lxc/960","vmid":960,"node":"pve","type":"lxc","status":"stopped","name":"base","template":1,"tags":"pxdeploy"}]';
 
 const pct = (args: string[], result?: ExpectedCommand['result']): ExpectedCommand => ({ file: 'pct', args, ...(result ? { result } : {}) });

@@ -177,7 +177,7 @@ describe('applyStack', () => {
 });
 
 describe('renderApply', () => {
-  it('the deploy-all table: every resource with its result, then the counts', async () => {
+  it('the deploy-all table: every resource with its result, the counts, then each failure\'s output', async () => {
     const { renderApply } = await import('../../src/stacks/render.js');
     const planned = { stack: 's', tag: 'pxstack-s', resources: [], summary: { add: 2, change: 0, destroy: 0, unchanged: 1 } };
     const text = renderApply({
@@ -185,7 +185,7 @@ describe('renderApply', () => {
       planned,
       results: [
         { name: 'tpl', kind: 'template', action: '=', status: 'unchanged', detail: 'CT 970', vmid: 970 },
-        { name: 'db', kind: 'clone', action: '+', status: 'failed', detail: 'post_clone:init failed (exit 3)', seconds: 4.2 },
+        { name: 'db', kind: 'clone', action: '+', status: 'failed', detail: 'post_clone:init failed (exit 3)', error: 'post_clone:init failed (exit 3)\ninitdb: directory exists\nFATAL', seconds: 4.2 },
         { name: 'web', kind: 'clone', action: '+', status: 'skipped', detail: 'depends on db which failed' },
       ],
       counts: { ok: 0, failed: 1, skipped: 1, unchanged: 1 },
@@ -198,6 +198,10 @@ describe('renderApply', () => {
         'web       clone     +       skipped          depends on db which failed',
         '',
         'Apply finished with failures: 0 succeeded, 1 failed, 1 skipped, 1 unchanged.',
+        '',
+        'db: post_clone:init failed (exit 3)', // the failing step's output follows the table
+        '  initdb: directory exists',
+        '  FATAL',
       ].join('\n'),
     );
   });

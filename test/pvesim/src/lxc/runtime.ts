@@ -72,11 +72,24 @@ function cleanupNetwork(vmid: number, conf: CtSection): void {
   }
 }
 
-function isSystemd(pid: number): boolean {
-  try {
-    return /\/systemd$/.test(fs.readlinkSync(`/proc/${pid}/exe`));
-  } catch {
-    return false;
+/**
+ * Whether the CT's init is systemd. LXC reports RUNNING as soon as the CT's first process exists, which
+ * may still be LXC's own code about to exec init (more likely under load): until that exec, its exe is
+ * not init's, so it is read again for a moment rather than taken as "not systemd" (which skipped the
+ * wait below and let the CT be used while systemd was still starting).
+ */
+function isSystemd(pid: number, deadline: number): boolean {
+  const until = Math.min(deadline, Date.now() + 2000);
+  for (;;) {
+    let exe = '';
+    try {
+      exe = fs.readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      /* gone or not readable yet */
+    }
+    if (/\/systemd$/.test(exe)) return true;
+    if ((exe !== '' && !/\/lxc[^/]*$/.test(exe)) || Date.now() >= until) return false;
+    sleepMs(10);
   }
 }
 
@@ -136,7 +149,7 @@ export function startContainer(vmid: number, conf: CtSection, task: Task): void 
   const deadline = Date.now() + startWaitSec() * 1000;
   if (state.pid) {
     waitForInterfaces(state.pid, conf, deadline);
-    if (isSystemd(state.pid)) waitForSystemd(vmid, state.pid, deadline);
+    if (isSystemd(state.pid, deadline)) waitForSystemd(vmid, state.pid, deadline);
     setupDhcp(vmid, state.pid, conf, task);
   }
 }
