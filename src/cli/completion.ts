@@ -7,7 +7,7 @@ import { emit, type CliIo } from './io.js';
 type ValueKind = 'instance' | 'oci-package' | 'vmid' | 'file' | 'node';
 
 const ARGUMENT_KINDS: Record<string, ValueKind> = { id: 'instance', package: 'oci-package', ref: 'oci-package', vmid: 'vmid' };
-const OPTION_KINDS: Record<string, ValueKind> = { '--file': 'file', '--creds-file': 'file', '--authfile': 'file', '--node': 'node', '-f': 'file' };
+const OPTION_KINDS: Record<string, ValueKind> = { '--file': 'file', '--creds-file': 'file', '--authfile': 'file', '--node': 'node' }; // by long flag; the short one gets the same kind
 
 interface Entry {
   /** Command path, space-joined ('.' for the top level: bash arrays take no empty key). */

@@ -53,6 +53,7 @@ export interface WriterDeps {
 export class ChangeWriter {
   private readonly changes: ChangeSummary[] = [];
   private tasksWritten = 0;
+  private readonly prepared = new Map<Kind, { upsert: Database.Statement; del: Database.Statement; snap: Database.Statement }>();
 
   constructor(private readonly d: WriterDeps) {}
 
@@ -108,15 +109,28 @@ export class ChangeWriter {
     }).immediate();
   }
 
+  /** A kind's upsert, delete and snapshot statements, prepared once per sync rather than per batch. */
+  private statements(kind: Kind) {
+    let st = this.prepared.get(kind);
+    if (st) return st;
+    const t = this.d.tables[kind];
+    const cols = t.columns;
+    st = {
+      upsert: this.d.db.prepare(
+        `INSERT INTO ${t.table} (id, ${cols.join(', ')}, created_at, updated_at) VALUES (@id, ${cols.map((c) => `@${c}`).join(', ')}, @at, @at)
+         ON CONFLICT(id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at`,
+      ),
+      del: this.d.db.prepare(`DELETE FROM ${t.table} WHERE id = ?`),
+      snap: this.d.db.prepare('INSERT INTO state_snapshots (snapshot_time, resource_type, resource_id, change_type, resource_data, diff) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
+    this.prepared.set(kind, st);
+    return st;
+  }
+
   private write(kind: Kind, d: KindDiff, at: string): void {
     const t = this.d.tables[kind];
     const cols = t.columns;
-    const upsert = this.d.db.prepare(
-      `INSERT INTO ${t.table} (id, ${cols.join(', ')}, created_at, updated_at) VALUES (@id, ${cols.map((c) => `@${c}`).join(', ')}, @at, @at)
-       ON CONFLICT(id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = excluded.updated_at`,
-    );
-    const del = this.d.db.prepare(`DELETE FROM ${t.table} WHERE id = ?`);
-    const snap = this.d.db.prepare('INSERT INTO state_snapshots (snapshot_time, resource_type, resource_id, change_type, resource_data, diff) VALUES (?, ?, ?, ?, ?, ?)');
+    const { upsert, del, snap } = this.statements(kind);
     const idOf = (id: string) => (t.numericId ? Number(id) : id);
     const row = (id: string, f: Fields) => ({ ...Object.fromEntries(cols.map((c) => [c, f[c] ?? null])), id: idOf(id), at });
     for (const c of d.changes) {

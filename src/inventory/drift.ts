@@ -36,6 +36,13 @@ async function configOf(ctx: Context, vmid: number): Promise<PctConfig> {
 
 const gone = (resource: string, vmid: number): DriftItem => ({ resource, vmid, field: 'exists', recorded: 'yes', actual: 'no' });
 
+/** A service's CT must exist and run: the one item saying how it does not (gone, or its status), or undefined. */
+function notServing(resource: string, vmid: number, cluster: ReadonlyMap<number, { status: string }>): DriftItem | undefined {
+  const g = cluster.get(vmid);
+  if (!g) return gone(resource, vmid);
+  return g.status === 'running' ? undefined : { resource, vmid, field: 'status', recorded: 'running', actual: g.status };
+}
+
 /** CTs made by `ct create`: the spec they were made from against `pct config`, as `ct create` compares on a re-run. */
 export const containersSource: DriftSource = {
   async check(ctx, cluster, notes) {
@@ -79,12 +86,9 @@ export const appsSource: DriftSource = {
     const items: DriftItem[] = [];
     for (const a of apps) {
       const resource = `app ${a.hostname}`;
-      const g = cluster.get(a.vmid);
-      if (!g) {
-        items.push(gone(resource, a.vmid));
-        continue;
-      }
-      if (g.status !== 'running') items.push({ resource, vmid: a.vmid, field: 'status', recorded: 'running', actual: g.status });
+      const off = notServing(resource, a.vmid, cluster);
+      if (off) items.push(off);
+      if (off?.field === 'exists') continue;
       const net = (await configOf(ctx, a.vmid)).net[0];
       if (net?.bridge !== a.network.bridge) items.push({ resource, vmid: a.vmid, field: 'net0.bridge', recorded: a.network.bridge, actual: net?.bridge ?? '(unset)' });
       if (net?.ip !== a.network.ip) items.push({ resource, vmid: a.vmid, field: 'net0.ip', recorded: a.network.ip, actual: net?.ip ?? '(unset)' });
@@ -100,9 +104,8 @@ export const instancesSource: DriftSource = {
     const list = await listRegisteredInstances(ctx.paths);
     const items: DriftItem[] = [];
     for (const i of list) {
-      const g = cluster.get(i.container_id);
-      if (!g) items.push(gone(`instance ${i.id}`, i.container_id));
-      else if (g.status !== 'running') items.push({ resource: `instance ${i.id}`, vmid: i.container_id, field: 'status', recorded: 'running', actual: g.status });
+      const off = notServing(`instance ${i.id}`, i.container_id, cluster);
+      if (off) items.push(off);
     }
     return { checked: list.length, items };
   },

@@ -16,15 +16,12 @@ export interface Change {
   diff: FieldDiff;
 }
 
-/** What one sync saw of one kind of resource. */
+/** What one sync saw of one kind of resource (a batch of it, or none: the stored rows are then checked for deletion). */
 export interface KindObservation {
   kind: Kind;
-  /** The rows seen; for guests only those that may have changed (the rest are in `seenElsewhere`). */
-  rows: Map<string, Fields>;
-  /** Stored rows in scope that were not seen are deleted: those of these nodes (all rows of the kind when undefined)... */
+  rows: ReadonlyMap<string, Fields>;
+  /** Stored rows not seen are deleted when their node is one of these (all rows of the kind when undefined). */
   scopeNodes?: ReadonlySet<string>;
-  /** ...unless their id is still seen elsewhere (a guest on a node this sync did not read). */
-  seenElsewhere?: ReadonlySet<string>;
 }
 
 /** Columns stored but not history: bookkeeping that changes without the resource changing. */
@@ -68,7 +65,7 @@ export function diffKind(current: ReadonlyMap<string, Fields>, seen: KindObserva
     else if ((before.config_digest ?? null) !== (fields.config_digest ?? null)) quiet.push([id, fields]);
   }
   for (const [id, before] of current) {
-    if (seen.rows.has(id) || seen.seenElsewhere?.has(id)) continue;
+    if (seen.rows.has(id)) continue;
     const node = seen.kind === 'node' ? id : String(before.node_id ?? '');
     if (seen.scopeNodes && !seen.scopeNodes.has(node)) continue;
     const gone: Fields = {};

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { NewerFormatError } from '../errors.js';
-import { ChangeWriter, type ApplyResult, type KindTable, type TaskRow } from './change-writer.js';
-import type { ChangeType, FieldDiff, Fields, Kind, KindObservation } from './model.js';
+import { ChangeWriter, type KindTable, type TaskRow } from './change-writer.js';
+import type { ChangeType, FieldDiff, Fields, Kind } from './model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 /** Another pxdeploy writing the same file waits this long for its turn instead of failing "database is locked". */
@@ -120,29 +120,6 @@ export class InventoryStore {
    */
   writer(at: string | undefined): ChangeWriter {
     return new ChangeWriter({ db: this.db, tables: TABLES, rowsById: (k, ids) => this.rowsById(k, ids), known: this.knownNodes(), at });
-  }
-
-  /** Pure read: what `apply` would write for these observations now (a plan, or a report). */
-  preview(seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
-    return this.feed(this.writer(undefined), seen, tasks);
-  }
-
-  /**
-   * Write what changed, in short IMMEDIATE transactions of at most APPLY_BATCH resources: each re-reads
-   * its resources' rows, diffs, upserts, and adds a state_snapshots row per change; deletions (stored rows
-   * in scope not seen) come last. Unchanged input writes nothing at all.
-   */
-  apply(seen: readonly KindObservation[], tasks: readonly TaskRow[], at: string): ApplyResult {
-    return this.feed(this.writer(at), seen, tasks);
-  }
-
-  private feed(w: ChangeWriter, seen: readonly KindObservation[], tasks: readonly TaskRow[]): ApplyResult {
-    for (const s of seen) {
-      w.seen(s.kind, s.rows);
-      w.gone(s.kind, new Set([...s.rows.keys(), ...(s.seenElsewhere ?? [])]), s.scopeNodes);
-    }
-    w.tasks(tasks);
-    return w.result();
   }
 
   /** The stored rows of these ids (one query through json_each, whatever the count). */

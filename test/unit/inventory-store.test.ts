@@ -8,12 +8,26 @@ import { describe, expect, it } from 'vitest';
 import { NewerFormatError } from '../../src/errors.js';
 import type { Fields, KindObservation } from '../../src/inventory/model.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
-import { APPLY_BATCH, BUSY_TIMEOUT_MS, InventoryStore } from '../../src/inventory/store.js';
+import { APPLY_BATCH, BUSY_TIMEOUT_MS, InventoryStore, type TaskRow } from '../../src/inventory/store.js';
 import { buildDist, repoRoot } from '../helpers/lock-build.js';
 
 const tmpDb = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'pxd-inv-')), 'var/lib/pxdeploy/inventory.db');
 
 const ct = (over: Fields = {}): Fields => ({ type: 'lxc', node_id: 'pve', name: 'web', status: 'stopped', template: 0, cpus: 1, memory: 512, disk_size: 2147483648, tags: null, lock_status: null, hostname: 'web', cores: 1, swap: 512, ostype: 'debian', unprivileged: 1, onboot: null, net0: 'name=eth0,bridge=vmbr0', rootfs: 'local-lvm:vm-580-disk-0,size=2G', config_digest: 'a1', ...over });
+/**
+ * What a sync does with its observations, through the store's writer: each kind's rows, then the stored rows
+ * not seen (`seenIds` adds ids seen elsewhere, as a sync's guests on other nodes); then the tasks.
+ */
+function record(store: InventoryStore, seen: readonly KindObservation[], tasks: readonly TaskRow[], at: string | undefined, seenIds: readonly string[] = []) {
+  const w = store.writer(at);
+  for (const o of seen) {
+    w.seen(o.kind, o.rows);
+    w.gone(o.kind, new Set([...o.rows.keys(), ...seenIds]), o.scopeNodes);
+  }
+  w.tasks(tasks);
+  return w.result();
+}
+
 const seen = (nodeRows: Record<string, Fields>, cts: Record<string, Fields>): KindObservation[] => [
   { kind: 'node', rows: new Map(Object.entries(nodeRows)), scopeNodes: new Set(['pve']) },
   { kind: 'container', rows: new Map(Object.entries(cts)), scopeNodes: new Set(['pve']) },
@@ -89,21 +103,21 @@ describe('inventory store', () => {
 
   it('writes a snapshot only for what changed: discovered, then nothing, then one updated with the field, then deleted', () => {
     const store = InventoryStore.openForWrite(tmpDb());
-    const first = store.apply(seen({ pve: node }, { '580': ct() }), [], '2026-12-02T10:00:00.000Z');
+    const first = record(store, seen({ pve: node }, { '580': ct() }), [], '2026-12-02T10:00:00.000Z');
     expect(first.changes.map((c) => [c.kind, c.id, c.change])).toEqual([['node', 'pve', 'discovered'], ['container', '580', 'discovered']]);
-    expect(store.apply(seen({ pve: node }, { '580': ct() }), [], '2026-12-02T10:01:00.000Z').changes).toEqual([]);
+    expect(record(store, seen({ pve: node }, { '580': ct() }), [], '2026-12-02T10:01:00.000Z').changes).toEqual([]);
     expect(store.snapshotCount()).toBe(2);
 
-    const digestOnly = store.apply(seen({ pve: node }, { '580': ct({ config_digest: 'b2' }) }), [], '2026-12-02T10:01:30.000Z');
+    const digestOnly = record(store, seen({ pve: node }, { '580': ct({ config_digest: 'b2' }) }), [], '2026-12-02T10:01:30.000Z');
     expect(digestOnly.changes).toEqual([]); // bookkeeping is stored, not history
     expect(store.rows('container').get('580')?.config_digest).toBe('b2');
 
-    const upd = store.apply(seen({ pve: node }, { '580': ct({ memory: 1024, config_digest: 'c3' }), '581': ct({ name: 'db' }) }), [], '2026-12-02T10:02:00.000Z');
+    const upd = record(store, seen({ pve: node }, { '580': ct({ memory: 1024, config_digest: 'c3' }), '581': ct({ name: 'db' }) }), [], '2026-12-02T10:02:00.000Z');
     expect(upd.changes.map((c) => [c.id, c.change, c.diff])).toEqual([
       ['580', 'updated', { memory: [512, 1024] }],
       ['581', 'created', expect.objectContaining({ name: [null, 'db'] })],
     ]);
-    const gone = store.apply(seen({ pve: node }, { '580': ct({ memory: 1024, config_digest: 'c3' }) }), [], '2026-12-02T10:03:00.000Z');
+    const gone = record(store, seen({ pve: node }, { '580': ct({ memory: 1024, config_digest: 'c3' }) }), [], '2026-12-02T10:03:00.000Z');
     expect(gone.changes.map((c) => [c.id, c.change])).toEqual([['581', 'deleted']]);
     expect(store.snapshots({ id: '580' }).map((s) => [s.change, s.diff.memory])).toEqual([['discovered', [null, 512]], ['updated', [512, 1024]]]);
     expect(store.snapshots({ id: '580', since: '2026-12-02T10:01:00.000Z' })).toHaveLength(1);
@@ -114,13 +128,13 @@ describe('inventory store', () => {
     const store = InventoryStore.openForWrite(tmpDb());
     const ids = Array.from({ length: 2 * APPLY_BATCH + 50 }, (_, i) => String(10000 + i));
     const all = new Set(ids);
-    const obs = (rows: Record<string, Fields>): KindObservation[] => [{ kind: 'container', rows: new Map(Object.entries(rows)), scopeNodes: new Set(['pve']), seenElsewhere: new Set(all) }];
-    const first = store.apply(obs(Object.fromEntries(ids.map((id) => [id, ct({ name: `ct-${id}` })]))), [], '2026-12-02T10:00:00.000Z');
+    const obs = (rows: Record<string, Fields>): KindObservation[] => [{ kind: 'container', rows: new Map(Object.entries(rows)), scopeNodes: new Set(['pve']) }];
+    const first = record(store, obs(Object.fromEntries(ids.map((id) => [id, ct({ name: `ct-${id}` })]))), [], '2026-12-02T10:00:00.000Z', [...all]);
     expect(first.changes).toHaveLength(ids.length);
     expect(store.rows('container').size).toBe(ids.length);
 
     all.delete(ids[0]!);
-    const second = store.apply(obs({ [ids[300]!]: ct({ name: `ct-${ids[300]}`, memory: 1024 }) }), [], '2026-12-02T10:01:00.000Z');
+    const second = record(store, obs({ [ids[300]!]: ct({ name: `ct-${ids[300]}`, memory: 1024 }) }), [], '2026-12-02T10:01:00.000Z', [...all]);
     expect(second.changes.map((c) => [c.id, c.change, c.change === 'updated' ? c.diff : undefined])).toEqual([
       [ids[300], 'updated', { memory: [512, 1024] }],
       [ids[0], 'deleted', undefined],
@@ -133,9 +147,9 @@ describe('inventory store', () => {
   it('stores tasks once and again only when their status moves on', () => {
     const store = InventoryStore.openForWrite(tmpDb());
     const t = { upid: 'UPID:pve:00001234:00ABCDEF:674D8A00:vzstart:580:root@pam:', node_id: 'pve', type: 'vzstart', resource_id: '580', user: 'root@pam', status: null, pid: 4660, start_time: 1733134848, end_time: null };
-    expect(store.apply([], [t], 'now').tasksWritten).toBe(1);
-    expect(store.apply([], [t], 'now').tasksWritten).toBe(0);
-    expect(store.apply([], [{ ...t, status: 'OK', end_time: 1733134850 }], 'now').tasksWritten).toBe(1);
+    expect(record(store, [], [t], 'now').tasksWritten).toBe(1);
+    expect(record(store, [], [t], 'now').tasksWritten).toBe(0);
+    expect(record(store, [], [{ ...t, status: 'OK', end_time: 1733134850 }], 'now').tasksWritten).toBe(1);
     expect(store.tasks('pve')).toEqual([{ ...t, status: 'OK', end_time: 1733134850 }]);
     store.close();
   });
@@ -174,7 +188,9 @@ describe('inventory store', () => {
         const rows = new Map();
         for (let i = 0; i < 100; i++) rows.set(String(base + i), { type: 'lxc', node_id: 'pve', status: 'running', memory: 256 + round, template: 0 });
         const s = InventoryStore.openForWrite(process.env.DB);
-        s.apply([{ kind: 'container', rows, scopeNodes: new Set(['none']) }], [], new Date().toISOString());
+        const w = s.writer(new Date().toISOString());
+        w.seen('container', rows);
+        w.gone('container', new Set(rows.keys()), new Set(['none']));
         s.close();
       }
       console.log('done');`;

@@ -48,7 +48,7 @@ export async function planConfigRestore(inst: LoadedInstance, extracted: string,
 export const replacedConfigPath = (file: string, stamp: string): string => `${file}.pre-restore-${stamp}`;
 
 /** Writes the instance config and renders the app's own config file in the CT from it (with the kept secrets). */
-export async function applyInstanceConfig(ctx: Context, inst: LoadedInstance, vmid: number, url: string, text: string, config: InstanceConfig): Promise<void> {
+export async function applyInstanceConfig(ctx: Context, inst: Pick<LoadedInstance, 'id' | 'file' | 'app'>, vmid: number, url: string, text: string, config: InstanceConfig): Promise<void> {
   await ctx.effects.writeFile(inst.file, text, { mode: 0o640 });
   const prepared = await prepareAppConfig(ctx.paths, inst.id, inst.app, config);
   await writeAppConfig(ctx, vmid, inst.app, inst.id, prepared, config.public_url ?? url);

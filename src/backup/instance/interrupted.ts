@@ -1,12 +1,10 @@
 // After a restore was killed with the app stopped: its safety copies and the replaced instance config back in place, the staging removed, the active colour started again.
 import type { Context } from '../../context.js';
 import { unitsOf, type AppModel } from '../../instances/app-model.js';
-import { prepareAppConfig } from '../../instances/app-config.js';
 import { inCt } from '../../instances/ct-exec.js';
 import { parseOrThrow } from '../../instances/load.js';
-import { writeAppConfig } from '../../instances/runtime.js';
 import { dataPaths } from '../ops/instance-source.js';
-import { replacedConfigPath } from './config-restore.js';
+import { applyInstanceConfig, replacedConfigPath } from './config-restore.js';
 import { databasePlan, mysqlRestoreArgv, pgRestoreArgv, sqliteFiles } from './database.js';
 
 /** The folder a restore stages its data in, beside the data root (same file system: the swap is renames). */
@@ -41,8 +39,7 @@ export async function undoInterruptedRestore(ctx: Context, app: AppModel, id: st
   const previous = await ctx.effects.readFile(saved);
   if (previous !== undefined) {
     const { config } = parseOrThrow(previous, saved);
-    await ctx.effects.writeFile(configFile, previous, { mode: 0o640 });
-    await writeAppConfig(ctx, vmid, app, id, await prepareAppConfig(ctx.paths, id, app, config), config.public_url ?? url ?? `http://${config.container.hostname}/`);
+    await applyInstanceConfig(ctx, { id, file: configFile, app }, vmid, url ?? `http://${config.container.hostname}/`, previous, config);
     await ctx.effects.remove(saved);
     putBack.push(configFile);
   }
