@@ -84,9 +84,10 @@ export function hostCommandTripwire(): { dir: string; calls(): string[] } {
   return { dir, calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
 }
 
-/** Runs a pvesim host tool directly, to arrange or inspect host state around a pxdeploy call. */
-export function hostTool(tool: 'pct' | 'pveam' | 'pvesm' | 'pvesh', args: string[]): RunResult {
-  const r = spawnSync(path.join(pvesimBin, tool), args, { encoding: 'utf8', timeout: 300_000 });
+/** Runs a pvesim host tool directly, to arrange or inspect host state around a pxdeploy call; `node`: as pvesim's several-nodes mode runs it on that node. */
+export function hostTool(tool: 'pct' | 'pveam' | 'pvesm' | 'pvesh', args: string[], node?: string): RunResult {
+  const env = node === undefined ? process.env : { ...process.env, PVESIM_NODE: node };
+  const r = spawnSync(path.join(pvesimBin, tool), args, { encoding: 'utf8', timeout: 300_000, env });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

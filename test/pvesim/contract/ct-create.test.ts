@@ -82,7 +82,7 @@ describe('local Debian mirror', () => {
   it('the CT still reaches nothing beyond the bridge', () => {
     const res = pct(['exec', String(DHCP_CT), '--', 'curl', '-s', '-m', '3', '-o', '/dev/null', 'http://192.0.2.1/']);
     expect(res.code).not.toBe(0);
-    expect(pct(['exec', String(DHCP_CT), '--', 'curl', '-s', '-m', '3', '-o', '/dev/null', '-w', '%{http_code}', 'http://10.203.0.1/debian/Release']).stdout).toBe('200');
+    expect(pct(['exec', String(DHCP_CT), '--', 'curl', '-s', '-m', '20', '-o', '/dev/null', '-w', '%{http_code}', 'http://10.203.0.1/debian/Release']).stdout).toBe('200');
   });
 });
 
