@@ -13,6 +13,19 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means, short (help text) and long (man page); typed so a new code cannot go unexplained. */
+export const EXIT_CODE_MEANINGS: Record<ExitCodeValue, { short: string; long: string }> = {
+  0: { short: 'ok', long: 'success' },
+  1: { short: 'error', long: 'error' },
+  2: { short: 'bad input', long: 'bad input (a file, an argument, an option); nothing was changed' },
+  3: { short: 'not found', long: 'not found' },
+  5: { short: 'locked', long: 'locked: another pxdeploy holds the resource' },
+  10: { short: 'health check failed', long: 'health check failed; the serving colour is unchanged' },
+  11: { short: 'rolled back', long: 'rolled back' },
+  12: { short: 'rollback failed', long: 'rollback failed' },
+  20: { short: 'nothing to do', long: 'nothing to do' },
+};
+
 /** Base of every error pxdeploy raises on purpose; anything else is a bug and exits 1 with a stack under --verbose. */
 export class PxError extends Error {
   readonly exitCode: ExitCodeValue;

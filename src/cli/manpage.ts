@@ -1,5 +1,6 @@
 // pxdeploy(1) in roff, rendered from the command tree and its help texts, so the man page lists exactly the commands and options the binary has.
 import type { Command, Option } from 'commander';
+import { EXIT_CODE_MEANINGS } from '../errors.js';
 
 /** roff-safe text: backslashes and dashes escaped, other than ASCII as \[uXXXX], a leading dot or quote escaped so a line is never read as a request. */
 function esc(text: string): string {
@@ -75,17 +76,7 @@ export function renderManPage(program: Command, version: string, date: string): 
     '.SH COMMANDS',
     ...program.commands.flatMap((c) => commandSection(c, 'pxdeploy')),
     '.SH EXIT STATUS',
-    ...[
-      ['0', 'success'],
-      ['1', 'error'],
-      ['2', 'bad input (a file, an argument, an option); nothing was changed'],
-      ['3', 'not found'],
-      ['5', 'locked: another pxdeploy holds the resource'],
-      ['10', 'health check failed; the serving colour is unchanged'],
-      ['11', 'rolled back'],
-      ['12', 'rollback failed'],
-      ['20', 'nothing to do'],
-    ].flatMap(([code, what]) => ['.TP', `.B ${code}`, esc(what!)]),
+    ...Object.entries(EXIT_CODE_MEANINGS).flatMap(([code, what]) => ['.TP', `.B ${code}`, esc(what.long)]),
     '.SH ENVIRONMENT',
     '.TP',
     '.B PXDEPLOY_ROOT',

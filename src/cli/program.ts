@@ -16,6 +16,20 @@ import { registerStack } from './stack.js';
 import { registerTemplate } from './template.js';
 import { registerClone } from './clone.js';
 import { registerCompletion } from './completion.js';
+import { EXIT_CODE_MEANINGS } from '../errors.js';
+
+/** `Exit codes: 0 ok, 1 error, …` from the one table of them, wrapped under its label. */
+function exitCodesLine(): string {
+  const label = 'Exit codes: ';
+  const items = Object.entries(EXIT_CODE_MEANINGS).map(([code, m]) => `${code} ${m.short}`);
+  const lines: string[][] = [[]];
+  for (const item of items) {
+    const line = lines.at(-1)!;
+    if (line.length > 0 && label.length + [...line, item].join(', ').length + 1 > 90) lines.push([item]);
+    else line.push(item);
+  }
+  return lines.map((l, i) => `${i === 0 ? label : ' '.repeat(label.length)}${l.join(', ')}${i === lines.length - 1 ? '.' : ','}`).join('\n');
+}
 
 const EXAMPLES = `
 Examples:
@@ -32,8 +46,7 @@ Examples:
   $ pxdeploy lock status                      who holds which pxdeploy lock, and since when
   $ sudo pxdeploy lock release web --force    remove a lock whose holder is known to be gone
 
-Exit codes: 0 ok, 1 error, 2 bad input, 3 not found, 5 locked, 10 health check failed,
-            11 rolled back, 12 rollback failed, 20 nothing to do.
+${exitCodesLine()}
 Environment: PXDEPLOY_ROOT re-roots every path pxdeploy reads or writes (tests).
 `;
 

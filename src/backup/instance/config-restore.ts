@@ -44,6 +44,9 @@ export async function planConfigRestore(inst: LoadedInstance, extracted: string,
   return { text: archived, config: parsed.config, previous: { text: current, config: inst.config } };
 }
 
+/** The URL the instance answers on: the one recorded at install, else its hostname (an instance installed before URLs were recorded). */
+export const instanceUrl = (recorded: string | undefined, config: InstanceConfig): string => recorded ?? `http://${config.container.hostname}/`;
+
 /** Where a restore keeps the config it replaces until it is done, so a restore killed after the write can put it back. */
 export const replacedConfigPath = (file: string, stamp: string): string => `${file}.pre-restore-${stamp}`;
 

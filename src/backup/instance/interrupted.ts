@@ -4,7 +4,7 @@ import { unitsOf, type AppModel } from '../../instances/app-model.js';
 import { inCt } from '../../instances/ct-exec.js';
 import { parseOrThrow } from '../../instances/load.js';
 import { dataPaths } from '../ops/instance-source.js';
-import { applyInstanceConfig, replacedConfigPath } from './config-restore.js';
+import { applyInstanceConfig, instanceUrl, replacedConfigPath } from './config-restore.js';
 import { databasePlan, mysqlRestoreArgv, pgRestoreArgv, sqliteFiles } from './database.js';
 
 /** The folder a restore stages its data in, beside the data root (same file system: the swap is renames). */
@@ -39,7 +39,7 @@ export async function undoInterruptedRestore(ctx: Context, app: AppModel, id: st
   const previous = await ctx.effects.readFile(saved);
   if (previous !== undefined) {
     const { config } = parseOrThrow(previous, saved);
-    await applyInstanceConfig(ctx, { id, file: configFile, app }, vmid, url ?? `http://${config.container.hostname}/`, previous, config);
+    await applyInstanceConfig(ctx, { id, file: configFile, app }, vmid, instanceUrl(url, config), previous, config);
     await ctx.effects.remove(saved);
     putBack.push(configFile);
   }

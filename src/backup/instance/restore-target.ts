@@ -12,7 +12,7 @@ import type { LoadedInstance } from '../../instances/load.js';
 import type { InstanceState } from '../../state/instance-state.js';
 import type { DataSwap, RestorableDir, RestoreTarget } from '../ops/source.js';
 import { BackupArchiveError } from '../errors.js';
-import { applyInstanceConfig, planConfigRestore, replacedConfigPath, type ConfigRestore } from './config-restore.js';
+import { applyInstanceConfig, instanceUrl, planConfigRestore, replacedConfigPath, type ConfigRestore } from './config-restore.js';
 import { restoreStaging } from './interrupted.js';
 import { Journal } from '../../instances/journal.js';
 import { recoverInterrupted } from '../../instances/recover.js';
@@ -50,7 +50,7 @@ export function instanceRestoreTarget(inst: LoadedInstance, state: InstanceState
     stagingDir,
     swap: (extracted, s) => {
       stamp = s;
-      return ctSwap(inst, vmid, db, dirs, extracted, s, state.url ?? `http://${inst.config.container.hostname}/`);
+      return ctSwap(inst, vmid, db, dirs, extracted, s, instanceUrl(state.url, inst.config));
     },
     async recover(ctx) {
       await recoverInterrupted(ctx, app, inst.id, await readInstanceState(ctx.paths, inst.id));
