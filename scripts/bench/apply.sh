@@ -42,7 +42,7 @@ YAML
 
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$HERE/scripts/bench/lib/median.sh"
 destroy_services() {
   for id in "${IDS[@]}"; do pct destroy "$id" --force 1 --purge 1 >/dev/null 2>&1 || true; rm -f "$PXDEPLOY_ROOT/var/lib/pxdeploy/containers/$id.json"; done
 }

@@ -103,15 +103,14 @@ measure() { # VAR ROOT LABEL ARGS...: wall seconds (into VAR) and peak RSS of on
   printf -v "$var" '%s' "$secs"
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+. scripts/bench/lib/median.sh
 
 # The reads of one sync, nothing else: /cluster/resources beside /nodes, then each node's status, storage and
 # tasks in turn, three nodes at once (sync.ts's order and concurrency). Prints the wall seconds.
 sync_reads() {
-  local t0 n p pid
+  local t0 n p
   t0=$(date +%s.%N)
   pvesh get /cluster/resources --type vm --output-format json >/dev/null &
-  pid=$!
   pvesh get /nodes --output-format json >/dev/null
   for n in "${NODES[@]}"; do
     ( for p in status storage tasks; do pvesh get "/nodes/$n/$p" --output-format json >/dev/null; done ) &
@@ -131,7 +130,7 @@ for i in 1 2 3; do
   measure one "$root" "second sync (nothing changed) #$i" inventory sync --all-nodes --json
   seconds+=("$one")
 done
-second=$(median "${seconds[@]}")
+second=$(printf '%s\n' "${seconds[@]}" | median)
 after=$(snapshots "$root")
 node "$work/configs.cjs" "$sim" "$GUESTS" "$CHANGED" 1
 measure edit "$root" "config-only edit ($CHANGED net0)" inventory sync --all-nodes --json
@@ -144,7 +143,7 @@ ln -s "$sim/etc/pve" "$work/root-capped/etc/pve"
 NODE_ARGS=--max-old-space-size=$HEAP_CAP_MB measure capped "$work/root-capped" "first sync, heap capped at $HEAP_CAP_MB MB" inventory sync --all-nodes --json
 floors=()
 for i in 1 2 3; do floors+=("$(sync_reads)"); done
-floor=$(median "${floors[@]}")
+floor=$(printf '%s\n' "${floors[@]}" | median)
 printf '  %-36s %7.2f s   (median of %s)\n' "the same pvesh reads, plain script" "$floor" "${floors[*]}"
 printf '  second sync median: %.2f s (%s); snapshots before/after the second syncs: %s/%s; database %s\n' \
   "$second" "${seconds[*]}" "$before" "$after" "$(du -h "$root/var/lib/pxdeploy/inventory.db" | cut -f1)"

@@ -25,7 +25,7 @@ cd /
 
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$HERE/scripts/bench/lib/median.sh"
 
 cleanup() {
   pct destroy "$VMID" --force --purge >/dev/null 2>&1 || true
